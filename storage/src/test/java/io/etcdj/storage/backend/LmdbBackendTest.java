@@ -400,6 +400,7 @@ class LmdbBackendTest {
   @Test
   void byteBufferProxyBehavesLikeByteArrays() throws Exception {
     LmdbBackend be = open(config(dir, scheduler).bufferKind(BufferKind.BYTE_BUFFER));
+    assertThat(be.bufferKind()).isEqualTo(BufferKind.BYTE_BUFFER);
     put(be, TEST, "b", "2");
     put(be, TEST, "a", "1");
     be.forceCommit();
