@@ -2,6 +2,7 @@ package io.etcdj.storage.backend;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.primitives.UnsignedBytes;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -93,10 +94,18 @@ final class TypedLmdbStore<T> implements LmdbStore {
         }
         for (Map.Entry<byte[], WriteOverlay.Version> e : entries.entrySet()) {
           byte[] value = e.getValue().value;
-          if (value == null) {
-            dbi.delete(txn, codec.in(e.getKey()));
-          } else {
-            dbi.put(txn, codec.in(e.getKey()), codec.in(value));
+          T k = codec.in(e.getKey());
+          T v = value == null ? null : codec.in(value);
+          try {
+            if (v == null) {
+              dbi.delete(txn, k);
+            } else {
+              dbi.put(txn, k, v);
+            }
+          } finally {
+            // lmdbjava keeps only the native address: the buffers must outlive the call.
+            Reference.reachabilityFence(k);
+            Reference.reachabilityFence(v);
           }
         }
       }
@@ -181,8 +190,13 @@ final class TypedLmdbStore<T> implements LmdbStore {
       if (dbi == null) {
         return null;
       }
-      T v = dbi.get(txn, codec.in(key));
-      return v == null ? null : codec.out(v);
+      T k = codec.in(key);
+      try {
+        T v = dbi.get(txn, k);
+        return v == null ? null : codec.out(v);
+      } finally {
+        Reference.reachabilityFence(k);
+      }
     }
 
     @Override
@@ -191,8 +205,9 @@ final class TypedLmdbStore<T> implements LmdbStore {
       if (dbi == null) {
         return;
       }
+      T start = codec.in(from);
       try (Cursor<T> c = dbi.openCursor(txn)) {
-        boolean found = from.length == 0 ? c.first() : c.get(codec.in(from), GetOp.MDB_SET_RANGE);
+        boolean found = from.length == 0 ? c.first() : c.get(start, GetOp.MDB_SET_RANGE);
         while (found) {
           byte[] k = codec.out(c.key());
           if (to != null && ORDER.compare(k, to) >= 0) {
@@ -203,6 +218,8 @@ final class TypedLmdbStore<T> implements LmdbStore {
           }
           found = c.next();
         }
+      } finally {
+        Reference.reachabilityFence(start);
       }
     }
 

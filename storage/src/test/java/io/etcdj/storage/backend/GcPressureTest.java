@@ -7,8 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Regression for lmdbjava 0.9.1's {@code ByteArrayProxy}, which let the GC free a key's native copy
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GcPressureTest {
   @TempDir Path dir;
 
-  @Test
-  void byteArrayProxySurvivesCollectionsDuringLmdbCalls() throws Exception {
+  @ParameterizedTest
+  @EnumSource(BufferKind.class)
+  void proxySurvivesCollectionsDuringLmdbCalls(BufferKind kind) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     Thread churn =
         new Thread(
@@ -34,7 +36,8 @@ class GcPressureTest {
             });
     churn.start();
     try (LmdbBackend be =
-        LmdbBackend.open(config(dir, new ManualScheduler()).batchLimit(5_000).build())) {
+        LmdbBackend.open(
+            config(dir, new ManualScheduler()).bufferKind(kind).batchLimit(5_000).build())) {
       BatchTx tx = be.batchTx();
       byte[] value = new byte[64];
       for (int i = 0; i < 30_000; i += 10) {
