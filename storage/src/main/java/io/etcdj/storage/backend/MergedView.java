@@ -46,6 +46,9 @@ final class MergedView implements BackendReader {
   }
 
   private RangeResult get(Bucket bucket, byte[] key) {
+    if (key.length == 0) {
+      return RangeResult.empty(); // no such key can be stored; LMDB would reject the lookup
+    }
     WriteOverlay.Version head = overlay.get(bucket, key);
     WriteOverlay.Version v = head == null ? null : head.visibleAt(session);
     if (v != null) {
@@ -61,6 +64,9 @@ final class MergedView implements BackendReader {
   /** Walks disk and overlay in key order, emitting at most {@code max} live entries. */
   private void merge(
       Bucket bucket, byte[] from, byte @Nullable [] to, long max, BiConsumer<byte[], byte[]> sink) {
+    if (to != null && ORDER.compare(from, to) >= 0) {
+      return; // an empty or inverted interval, as bbolt's cursor loop finds nothing
+    }
     NavigableMap<byte[], WriteOverlay.Version> range =
         from.length == 0 && to == null ? overlay.all(bucket) : overlay.range(bucket, from, to);
     OverlayCursor ov = new OverlayCursor(range == null ? null : range.entrySet().iterator());

@@ -128,6 +128,10 @@ class LmdbBackendTest {
           new RangeCase("bb", "d", 0, List.of("c=3")),
           new RangeCase("\u007f", "\u0081", 0, List.of("\u007f=x", "\u0080=y")),
           new RangeCase("e", "f", 0, List.of()),
+          new RangeCase("d", "b", 0, List.of()),
+          new RangeCase("", "", 0, List.of()),
+          new RangeCase("b", "b", 0, List.of()),
+          new RangeCase("", "b", 0, List.of("a=1")),
           new RangeCase(
               "\u0001",
               "\u00ff\u00ff",
