@@ -2,6 +2,7 @@ package io.etcdj.storage.lease;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.annotations.VisibleForTesting;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.etcdj.proto.etcdserverpb.LeaseCheckpoint;
 import io.etcdj.proto.etcdserverpb.LeaseCheckpointRequest;
@@ -521,7 +522,7 @@ public final class LessorImpl implements Lessor {
    * the proposal was dropped).
    */
   @GuardedBy("mu")
-  List<Lease> findExpiredLeases(int limit) {
+  private List<Lease> findExpiredLeases(int limit) {
     List<Lease> found = new ArrayList<>();
     while (expiryQueue.size() > 0) {
       LeaseWithTime next = expiryQueue.poll();
@@ -545,6 +546,26 @@ public final class LessorImpl implements Lessor {
       }
     }
     return found;
+  }
+
+  @VisibleForTesting
+  List<Lease> findExpiredLeasesForTest(int limit) {
+    mu.writeLock().lock();
+    try {
+      return findExpiredLeases(limit);
+    } finally {
+      mu.writeLock().unlock();
+    }
+  }
+
+  @VisibleForTesting
+  int expiryQueueSizeForTest() {
+    mu.readLock().lock();
+    try {
+      return expiryQueue.size();
+    } finally {
+      mu.readLock().unlock();
+    }
   }
 
   private void sendDueCheckpoints() {
