@@ -160,9 +160,12 @@ public final class LessorImpl implements Lessor {
       throw LeaseException.notFound();
     }
     try {
+      // Without a range deleter etcd returns early and leaves the lease in place; we still remove
+      // it (there is nothing to delete), so a store-less lessor does not keep revoked leases.
       TxnDelete txn = rd == null ? null : rd.newTxnDelete();
       if (txn != null) {
-        // Every member must delete in the same order or the backend hashes diverge.
+        // Every member must delete in the same order or the backend hashes diverge. Keys are
+        // ISO-8859-1 strings, so String order is the unsigned byte order Go sorts by.
         List<String> keys = lease.keys();
         Collections.sort(keys);
         for (String key : keys) {
