@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * etcd's {@code lessor}: the lease table of one node, persisted in the backend's {@code lease}
  * bucket, with expiry tracking while primary.
  *
- * <p>Thread-safe. One read-write lock guards the lease table, the item index and both queues. Calls
- * out to the {@link RangeDeleter}, its {@link TxnDelete} and the {@link Checkpointer} are made
- * without holding that lock, because mvcc calls back into {@link #detach} and {@link #getLease}
- * from inside its own locks (lock order: mvcc, then lessor). Time comes only from the injected
- * monotonic clock; there are no threads of its own: the owner calls {@link #run()}.
+ * <p>Thread-safe. One read-write lock guards the lease table, the item index and both queues. Lock
+ * order is mvcc's: the backend's batch-transaction lock first, then the lessor's, because mvcc
+ * attaches and detaches leases while its write transaction holds the batch lock; so bucket writes
+ * take the batch lock before the lessor lock. Calls out to the {@link RangeDeleter} and {@link
+ * Checkpointer} are made without the lessor lock. Time comes only from the injected monotonic
+ * clock; there are no threads of its own: the owner calls {@link #run()} periodically.
  */
 public final class LessorImpl implements Lessor {
   private static final Logger LOG = LoggerFactory.getLogger(LessorImpl.class);
@@ -61,7 +62,7 @@ public final class LessorImpl implements Lessor {
   private final LeaseExpiredNotifier expiryQueue = new LeaseExpiredNotifier();
 
   @GuardedBy("mu")
-  private final LeaseQueue checkpointQueue = new LeaseQueue();
+  private final CheckpointSchedule checkpoints;
 
   @GuardedBy("mu")
   private RangeDeleter rangeDeleter;
@@ -86,6 +87,7 @@ public final class LessorImpl implements Lessor {
   LessorImpl(LeaseBucket bucket, LessorConfig config, LongSupplier nanoClock) {
     this.config = requireNonNull(config, "config");
     this.nanoClock = requireNonNull(nanoClock, "nanoClock");
+    this.checkpoints = new CheckpointSchedule(config.checkpointInterval());
     this.bucket = requireNonNull(bucket, "bucket");
     loadFromBucket(bucket, null, false);
   }
@@ -423,7 +425,7 @@ public final class LessorImpl implements Lessor {
       for (Lease lease : leaseMap.values()) {
         lease.setForever();
       }
-      checkpointQueue.clear();
+      checkpoints.clear();
       expiryQueue.clear();
       wasDemoted = demoted;
       demoted = null;
@@ -488,7 +490,7 @@ public final class LessorImpl implements Lessor {
         leaseMap = new HashMap<>();
         itemMap = new HashMap<>();
         expiryQueue.clear();
-        checkpointQueue.clear();
+        checkpoints.clear();
         for (io.etcdj.proto.leasepb.Lease s : stored) {
           long ttl = Math.max(s.getTTL(), config.minLeaseTtl());
           // Expiry stays "forever" until promote; items come back as mvcc restores its keys.
@@ -581,7 +583,9 @@ public final class LessorImpl implements Lessor {
           return;
         }
         cp = checkpointer;
-        due = findDueCheckpoints(config.maxCheckpointBatchSize());
+        due =
+            checkpoints.takeDue(
+                nanoClock.getAsLong(), config.maxCheckpointBatchSize(), leaseMap::get);
       } finally {
         mu.writeLock().unlock();
       }
@@ -595,46 +599,10 @@ public final class LessorImpl implements Lessor {
   }
 
   @GuardedBy("mu")
-  private List<LeaseCheckpoint> findDueCheckpoints(int limit) {
-    long now = nanoClock.getAsLong();
-    List<LeaseCheckpoint> due = new ArrayList<>();
-    while (!checkpointQueue.isEmpty() && due.size() < limit) {
-      LeaseWithTime next = checkpointQueue.peek();
-      if (next.time - now > 0) {
-        break;
-      }
-      checkpointQueue.pop();
-      Lease lease = leaseMap.get(next.id);
-      if (lease == null || lease.isForever()) {
-        continue;
-      }
-      long left = lease.expiryNanos() - now;
-      if (left <= 0) {
-        continue; // already expired: its revoke, not a checkpoint, is what matters now
-      }
-      long remainingTtl = ceilSeconds(left);
-      if (remainingTtl >= lease.ttl()) {
-        continue; // nothing elapsed worth recording
-      }
-      due.add(LeaseCheckpoint.newBuilder().setID(next.id).setRemainingTTL(remainingTtl).build());
-    }
-    return due;
-  }
-
-  @GuardedBy("mu")
   private void scheduleCheckpointIfNeeded(Lease lease) {
-    if (checkpointer == null) {
-      return;
+    if (checkpointer != null) {
+      checkpoints.scheduleIfNeeded(lease, nanoClock.getAsLong());
     }
-    if (lease.remainingTtl() > config.checkpointInterval().toSeconds()) {
-      checkpointQueue.push(
-          new LeaseWithTime(
-              lease.id(), nanoClock.getAsLong() + config.checkpointInterval().toNanos()));
-    }
-  }
-
-  private static long ceilSeconds(long nanos) {
-    return (nanos + 999_999_999L) / 1_000_000_000L;
   }
 
   private static io.etcdj.proto.leasepb.Lease toProto(Lease lease) {

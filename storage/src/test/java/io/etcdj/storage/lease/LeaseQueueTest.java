@@ -20,7 +20,7 @@ class LeaseQueueTest {
       LeaseQueue q = new LeaseQueue();
       List<Long> times = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        long t = random.nextInt(1000) - 500;
+        long t = random.nextInt(1000) - 500L;
         times.add(t);
         q.push(new LeaseWithTime(i, t));
       }

@@ -59,7 +59,7 @@ class LessorConcurrencyTest {
           CompletableFuture.runAsync(
               () -> {
                 for (int i = 0; i < iterations; i++) {
-                  long id = 1 + (i % 50);
+                  long id = 1L + (i % 50);
                   try {
                     if (le.lookup(id) == null) {
                       le.grant(id, 10);
