@@ -39,6 +39,16 @@ final class Frames {
     return lengthField < 0 ? (int) ((lengthField >>> 56) & 0x7) : 0;
   }
 
+  /**
+   * Whether a non-zero length word has the shape etcd's encoder gives it: the top byte is 0 when
+   * the record is a multiple of 8 bytes, else exactly {@code 0x80 | pad}.
+   */
+  static boolean isWellFormed(long lengthField) {
+    int top = (int) (lengthField >>> 56);
+    int pad = padBytes((int) (recordBytes(lengthField) % 8));
+    return pad == 0 ? top == 0 : top == (0x80 | pad);
+  }
+
   static void putLongLe(byte[] out, int p, long v) {
     for (int i = 0; i < 8; i++) {
       out[p + i] = (byte) (v >>> (8 * i));

@@ -74,9 +74,20 @@ final class RecordDecoder {
         throw new WalException(
             WalError.MAX_ENTRY_SIZE_LIMIT_EXCEEDED, recBytes + " bytes at " + where());
       }
+      if (!Frames.isWellFormed(field)) {
+        // No writer produces this word, and a length word is never torn (it is 8-byte aligned, so
+        // it lies in one sector): the file is damaged.
+        throw new WalException(
+            WalError.CORRUPT_RECORD,
+            "bad length word 0x" + Long.toHexString(field) + " at " + where());
+      }
       int total = (int) recBytes + pad;
       byte[] data = new byte[total];
-      if (readUpTo(data, total) < total) {
+      int read = readUpTo(data, total);
+      if (read < total) {
+        if (current == files.size() - 1) {
+          checkNotMisframed(data, read, recBytes);
+        }
         throw new WalException(WalError.UNEXPECTED_EOF, "record cut short at " + where());
       }
       Record rec;
@@ -84,16 +95,20 @@ final class RecordDecoder {
         rec = Record.parser().parseFrom(data, 0, (int) recBytes);
       } catch (InvalidProtocolBufferException e) {
         if (isTorn(data)) {
+          checkNotMisframed(data, total, recBytes);
           throw new WalException(WalError.UNEXPECTED_EOF, "torn record at " + where());
         }
         throw new WalException(WalError.CORRUPT_RECORD, where() + ": " + e.getMessage(), e);
       }
       if (rec.getType() != RecordType.CRC) {
+        int before = crc;
         if (rec.hasData()) {
           crc = Crc32c.update(crc, rec.getData().toByteArray());
         }
         if (rec.getCrc() != crc) {
           if (isTorn(data)) {
+            crc = before;
+            checkNotMisframed(data, total, recBytes);
             throw new WalException(WalError.UNEXPECTED_EOF, "torn record at " + where());
           }
           throw new WalException(WalError.RECORD_CRC_MISMATCH, where());
@@ -103,6 +118,35 @@ final class RecordDecoder {
       return rec;
     }
     return null;
+  }
+
+  /**
+   * Before calling a bad record torn, makes sure its length word is not simply damaged: if the
+   * record's own fields (type, crc, data length) describe a different size and the record verifies
+   * against the CRC chain at that size, every byte of it was written, so the length word was
+   * corrupted afterwards. etcd would cut the log there and silently drop acknowledged records; we
+   * report corruption instead. Real torn writes never pass this test (their data fails the CRC).
+   */
+  private void checkNotMisframed(byte[] data, int available, long claimedBytes)
+      throws WalException {
+    FrameBody body = FrameBody.parse(data, available);
+    if (body == null || body.recBytes() == claimedBytes) {
+      return;
+    }
+    boolean verifies =
+        body.type() == RecordType.CRC
+            ? crc != 0 && body.crc() == crc
+            : Crc32c.update(crc, data, body.dataOffset(), body.dataLength()) == body.crc();
+    if (verifies) {
+      throw new WalException(
+          WalError.CORRUPT_RECORD,
+          "length word says "
+              + claimedBytes
+              + " bytes but an intact "
+              + body.recBytes()
+              + "-byte record is there, at "
+              + where());
+    }
   }
 
   /** Whether we are reading the last segment and the record looks half-written. */
