@@ -187,6 +187,15 @@ class SnapshotterTest {
             }
             return 1;
           }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+              return 0;
+            }
+            b[off] = (byte) read();
+            return 1;
+          }
         };
     assertThatThrownBy(() -> db.saveFrom(failing, 7)).hasMessage("peer went away");
     assertThat(names()).isEmpty();

@@ -330,4 +330,76 @@ class WalTest {
       assertThat(w.readAll().metadata().toStringUtf8()).isEqualTo("meta");
     }
   }
+
+  /**
+   * Go: TestOpenOnTornWrite. A lost sector in the middle of the last write batch makes that record
+   * torn; repair cuts there, the later (never acknowledged) records go, and appending resumes.
+   */
+  @Test
+  void tornSectorInTheLastBatchIsCutAndAppendingResumes() throws Exception {
+    String big = "t".repeat(300);
+    try (Wal w = Wal.create(walDir(), METADATA, SMALL)) {
+      for (long i = 1; i <= 10; i++) {
+        w.save(state(1, 1, i), List.of(entry(i, 1, big + i)));
+      }
+    }
+    Path f = walDir().resolve(WalNames.name(0, 0));
+    byte[] b = Files.readAllBytes(f);
+    List<WalFixtures.Frame> frames = WalFixtures.frames(b);
+    // Find entry 6's record and zero a whole sector inside it.
+    WalFixtures.Frame sixth = null;
+    for (WalFixtures.Frame fr : frames) {
+      if (fr.record().getType() == RecordType.ENTRY
+          && Entry.parseFrom(fr.record().getData()).getIndex() == 6) {
+        sixth = fr;
+      }
+    }
+    assertThat(sixth).isNotNull();
+    long sector = (sixth.bodyOffset() + 511) / 512 * 512;
+    long zeroEnd = Math.min(sector + 512, sixth.end());
+    assertThat(zeroEnd).isGreaterThan(sector);
+    java.util.Arrays.fill(b, (int) sector, (int) zeroEnd, (byte) 0);
+    Files.write(f, b);
+
+    try (Wal w = Wal.open(walDir(), ZERO_SNAP, SMALL)) {
+      assertThatThrownBy(w::readAll)
+          .isInstanceOf(WalException.class)
+          .hasMessageStartingWith("unexpected EOF");
+    }
+    try (Wal r = Wal.openForRead(walDir(), ZERO_SNAP)) {
+      assertThat(r.readAll().entries()).hasSize(5);
+    }
+    assertThat(Wal.repair(walDir())).isTrue();
+    assertThat(Files.exists(walDir().resolve(WalNames.name(0, 0) + ".broken"))).isTrue();
+    try (Wal w = Wal.open(walDir(), ZERO_SNAP, SMALL)) {
+      assertThat(w.readAll().entries()).hasSize(5);
+      w.save(state(2, 1, 6), List.of(entry(6, 2), entry(7, 2)));
+    }
+    try (Wal w = Wal.open(walDir(), ZERO_SNAP, SMALL)) {
+      assertThat(w.readAll().entries())
+          .extracting(Entry::getIndex)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    }
+  }
+
+  /** Go: TestRepairWriteTearMiddle. Damage that is not a torn tail is left alone. */
+  @Test
+  void repairRefusesCorruptionInTheMiddle() throws Exception {
+    try (Wal w = Wal.create(walDir(), METADATA, SMALL)) {
+      for (long i = 1; i <= 10; i++) {
+        w.save(state(1, 1, i), List.of(entry(i, 1)));
+      }
+    }
+    Path f = walDir().resolve(WalNames.name(0, 0));
+    byte[] b = Files.readAllBytes(f);
+    List<WalFixtures.Frame> frames = WalFixtures.frames(b);
+    WalFixtures.Frame mid = frames.get(frames.size() / 2);
+    b[(int) mid.end() - mid.pad() - 2] ^= 0x40;
+    Files.write(f, b);
+    try (Wal w = Wal.open(walDir(), ZERO_SNAP, SMALL)) {
+      assertThatThrownBy(w::readAll).hasMessageStartingWith("walpb: crc mismatch");
+    }
+    assertThat(Wal.repair(walDir())).isFalse();
+    assertThat(Files.readAllBytes(f)).isEqualTo(b);
+  }
 }
