@@ -39,7 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every segment a WAL uses is locked exclusively ({@link java.nio.channels.FileLock}); a second
  * {@code open} of the same directory, from this or another process, fails at once with {@link
- * WalError#LOCKED} naming the file and directory.
+ * WalError#LOCKED} naming the file and directory. Caveat of POSIX record locks: they belong to the
+ * process, and closing <em>any</em> descriptor of a locked file drops the lock for other processes.
+ * So while a WAL is open for append, code in the same JVM should not open its segments ({@link
+ * #openForRead}, {@link #verify}, {@link #validSnapshotEntries}, a failed second {@link #open}) or
+ * exclusion against other processes is lost for those files (exclusion inside the JVM stays
+ * intact). etcd's start-up order (validate, then open) never does this; the purger asks {@link
+ * #holdsLock} first.
  *
  * <p>Threading: one owner thread (the server's raft loop) calls everything. Methods are
  * synchronized only so that a stray call from another thread (e.g. {@link #releaseLockTo} from a
