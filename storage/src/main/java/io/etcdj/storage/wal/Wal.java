@@ -72,6 +72,9 @@ public final class Wal implements AutoCloseable {
   /** Index of the last entry saved (or of the last snapshot, if later). */
   private long enti;
 
+  /** Crash-test hook, like etcd's gofail points; does nothing in production. */
+  private FaultPoints faults = FaultPoints.NONE;
+
   private ExecutorService allocator;
   private FilePipeline pipeline;
   private boolean closed;
@@ -386,6 +389,7 @@ public final class Wal implements AutoCloseable {
     for (Entry e : entries) {
       encoder.encode(RecordType.ENTRY, GoWire.entry(e));
       enti = e.getIndex();
+      faults.reach("saveAfterEntry");
     }
     saveState(st);
     if (encoder.offset() < options.segmentSizeBytes()) {
@@ -441,6 +445,7 @@ public final class Wal implements AutoCloseable {
     if (!options.unsafeNoFsync()) {
       old.sync();
     }
+    faults.reach("cutAfterOldSegmentSynced");
     long seq = WalNames.mustParse(old.name()).seq();
     Path target = dir.resolve(WalNames.name(seq + 1, enti + 1));
 
@@ -453,12 +458,15 @@ public final class Wal implements AutoCloseable {
     if (!isEmptyHardState(state)) {
       encoder.encode(RecordType.STATE, GoWire.hardState(state));
     }
+    faults.reach("cutBeforeHeaderSynced");
     encoder.flush();
     if (!options.unsafeNoFsync()) {
       fresh.sync();
     }
+    faults.reach("cutBeforeRename");
     Files.move(fresh.path(), target, StandardCopyOption.ATOMIC_MOVE);
     fresh.renamedTo(target);
+    faults.reach("cutAfterRename");
     Files2.fsyncDir(dir);
     log.info("created a new WAL segment {}", target);
   }
@@ -493,6 +501,10 @@ public final class Wal implements AutoCloseable {
     List<Segment> released = segments.subList(0, smaller);
     closeAll(new ArrayList<>(released));
     released.clear();
+  }
+
+  void setFaultPointsForTesting(FaultPoints points) {
+    this.faults = points;
   }
 
   /** Whether this WAL currently holds the lock of {@code file} (for the purger). */

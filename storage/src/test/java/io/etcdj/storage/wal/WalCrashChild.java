@@ -72,6 +72,17 @@ public final class WalCrashChild {
       }
       w = openRepairing(dir, opts);
     }
+    String haltAt = System.getProperty("walcrash.haltAt");
+    if (haltAt != null) {
+      // Die like a SIGKILL the first time the named point is reached.
+      w.setFaultPointsForTesting(
+          name -> {
+            if (name.equals(haltAt)) {
+              out.flush();
+              Runtime.getRuntime().halt(137);
+            }
+          });
+    }
     out.println("ready " + last);
     out.flush();
     for (int round = 0; ; round++) {
