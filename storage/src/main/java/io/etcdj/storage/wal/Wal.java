@@ -298,7 +298,7 @@ public final class Wal implements AutoCloseable {
           match = true;
         }
       } else {
-        throw new WalException(WalError.UNEXPECTED_BLOCK_TYPE, Long.toString(type));
+        throw WalException.unexpectedBlockType(type);
       }
     }
 
@@ -636,7 +636,7 @@ public final class Wal implements AutoCloseable {
             match = true;
           }
         } else if (type != RecordType.ENTRY && type != RecordType.STATE) {
-          throw new WalException(WalError.UNEXPECTED_BLOCK_TYPE, Long.toString(type));
+          throw WalException.unexpectedBlockType(type);
         }
       }
       if (!match) {

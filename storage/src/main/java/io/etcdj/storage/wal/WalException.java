@@ -26,6 +26,17 @@ public final class WalException extends IOException {
     this.error = error;
   }
 
+  private WalException(String message, WalError error) {
+    super(message);
+    this.error = error;
+  }
+
+  /** Go's {@code fmt.Errorf("unexpected block type %d", t)}. */
+  static WalException unexpectedBlockType(long type) {
+    return new WalException(
+        WalError.UNEXPECTED_BLOCK_TYPE.text() + " " + type, WalError.UNEXPECTED_BLOCK_TYPE);
+  }
+
   /** Which condition this is. */
   public WalError error() {
     return error;
