@@ -72,4 +72,14 @@ public interface KvBackend {
    * meta/consistent_index}, as an unsigned 32-bit value.
    */
   long hash();
+
+  /**
+   * Installs a hook run with the batch tx held right before each non-empty commit, writing into the
+   * committing batch (the backend's pre-commit hook); null removes it. Returns false if this
+   * backend has no hooks, in which case the store writes what the hook would at the end of each
+   * write txn.
+   */
+  default boolean setPreCommitHook(java.util.function.Consumer<WriteTx> hook) {
+    return false;
+  }
 }

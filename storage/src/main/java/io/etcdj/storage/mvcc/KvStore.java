@@ -1,6 +1,8 @@
 package io.etcdj.storage.mvcc;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.etcdj.storage.backend.Backend;
+import io.etcdj.storage.lease.Lessor;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +80,13 @@ public final class KvStore implements AutoCloseable {
 
   private volatile boolean closed;
 
+  /**
+   * Whether the backend writes the consistent index in its pre-commit hook; if not, each write txn
+   * writes it itself.
+   */
+  @GuardedBy("mu")
+  private volatile boolean indexHooked;
+
   private KvStore(KvBackend b, KeyLeases le, LongSupplier consistentIndexGetter, StoreConfig cfg) {
     this.cfg = cfg;
     this.b = b;
@@ -114,16 +123,50 @@ public final class KvStore implements AutoCloseable {
       KvBackend b, KeyLeases le, LongSupplier consistentIndexGetter, StoreConfig cfg) {
     KvStore s =
         new KvStore(b, le, consistentIndexGetter, cfg == null ? StoreConfig.defaults() : cfg);
-    b.createBucket(KvBackend.KEY_BUCKET);
-    b.createBucket(KvBackend.META_BUCKET);
-    b.forceCommit();
     s.mu.writeLock().lock();
     try {
+      s.attachBackend(b);
       s.restoreLocked();
     } finally {
       s.mu.writeLock().unlock();
     }
     return s;
+  }
+
+  /**
+   * Opens the store over the storage backend with a lessor, and makes the lessor's revokes delete
+   * through this store's write txns (etcd {@code NewStore}). A watchable store wrapping this one
+   * replaces that range deleter with its own, so watchers see the deletes.
+   *
+   * @param lessor the lessor, or null for a store without leases
+   */
+  public static KvStore open(
+      Backend b, Lessor lessor, LongSupplier consistentIndexGetter, StoreConfig cfg) {
+    KeyLeases le = lessor == null ? KeyLeases.NONE : new LessorKeyLeases(lessor);
+    KvStore s = open(new BackendKv(b), le, consistentIndexGetter, cfg);
+    if (lessor != null) {
+      lessor.setRangeDeleter(() -> new StoreTxnDelete(s.write()));
+    }
+    return s;
+  }
+
+  /** Creates the buckets and installs the consistent-index hook on a (new) backend. */
+  @GuardedBy("mu")
+  private void attachBackend(KvBackend nb) {
+    nb.createBucket(KvBackend.KEY_BUCKET);
+    nb.createBucket(KvBackend.META_BUCKET);
+    nb.forceCommit();
+    indexHooked =
+        consistentIndexGetter != null
+            && nb.setPreCommitHook(
+                tx -> {
+                  long ci = consistentIndex.get();
+                  if (ci > 0) {
+                    writeIndex(tx, ci);
+                  }
+                });
+    consistentIndex.set(0);
+    consistentIndex();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -394,14 +437,34 @@ public final class KvStore implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Consistent index.
 
+  /**
+   * Records, at the end of a write txn with changes (batch tx still held), that the data now in the
+   * batch covers the applying entry's raft index. With a pre-commit hook the index is written once
+   * per commit, into the same batch as that data; otherwise it is written here, as etcd 3.4 does.
+   */
+  void txnEnded(KvBackend.WriteTx tx) {
+    if (consistentIndexGetter == null) {
+      return;
+    }
+    if (indexHooked) {
+      consistentIndex.set(consistentIndexGetter.getAsLong());
+    } else {
+      saveIndex(tx);
+    }
+  }
+
   /** Writes the applying entry's raft index into {@code meta} within the given write txn. */
   void saveIndex(KvBackend.WriteTx tx) {
     if (consistentIndexGetter == null) {
       return;
     }
     long ci = consistentIndexGetter.getAsLong();
-    tx.put(KvBackend.META_BUCKET, CONSISTENT_INDEX_KEY, ByteBuffer.allocate(8).putLong(ci).array());
+    writeIndex(tx, ci);
     consistentIndex.set(ci);
+  }
+
+  private static void writeIndex(KvBackend.WriteTx tx, long ci) {
+    tx.put(KvBackend.META_BUCKET, CONSISTENT_INDEX_KEY, ByteBuffer.allocate(8).putLong(ci).array());
   }
 
   /**
@@ -454,8 +517,9 @@ public final class KvStore implements AutoCloseable {
     try {
       stopc.countDown();
       stopc = new CountDownLatch(1);
-      consistentIndex.set(0);
+      b.setPreCommitHook(null);
       b = newBackend;
+      attachBackend(newBackend);
       kvindex = new TreeIndex();
       revMu.writeLock().lock();
       try {
@@ -468,6 +532,11 @@ public final class KvStore implements AutoCloseable {
     } finally {
       mu.writeLock().unlock();
     }
+  }
+
+  /** {@link #restore(KvBackend)} over the storage backend. */
+  public void restore(Backend newBackend) {
+    restore(new BackendKv(newBackend));
   }
 
   @GuardedBy("mu")

@@ -128,7 +128,7 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
     boolean changed = !changes.isEmpty();
     try {
       if (changed) {
-        s.saveIndex(tx);
+        s.txnEnded(tx);
         // Keep new read txns out until the new revision's data is visible in the backend.
         s.revMu.writeLock().lock();
         s.currentRev++;
