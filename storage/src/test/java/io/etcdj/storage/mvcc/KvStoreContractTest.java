@@ -8,24 +8,66 @@ import com.google.common.io.BaseEncoding;
 import com.google.protobuf.ByteString;
 import io.etcdj.proto.mvccpb.KeyValue;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class KvStoreTest {
+/**
+ * The KV store's behaviour (etcd {@code kv_test.go}, {@code kvstore_test.go}, {@code
+ * kvstore_compaction_test.go}), run against each {@link KvBackend}.
+ */
+abstract class KvStoreContractTest {
   /** Compaction runs inline on the compacting thread: deterministic, no sleeps. */
   static final StoreConfig INLINE = new StoreConfig(1000, 0, Runnable::run);
 
-  private final MemKvBackend be = new MemKvBackend();
-  private KvStore s = KvStore.open(be, KeyLeases.NONE, null, INLINE);
+  /** A new, empty backend; the test closes it through {@link #closeBackends()}. */
+  abstract KvBackend newBackend();
+
+  /** The same data after closing and reopening the backend (a restart). */
+  abstract KvBackend reopen(KvBackend b);
+
+  /** Commits to disk so far. */
+  abstract long commits(KvBackend b);
+
+  abstract void closeBackends();
+
+  private KvBackend be;
+  private KvStore s;
+
+  @BeforeEach
+  void openStore() {
+    be = newBackend();
+    s = KvStore.open(be, KeyLeases.NONE, null, INLINE);
+  }
 
   @AfterEach
   void closeStore() {
     s.close();
+    closeBackends();
+  }
+
+  /** A copy of a bucket's contents, read through a read view. */
+  static NavigableMap<byte[], byte[]> bucket(KvBackend b, String name) {
+    NavigableMap<byte[], byte[]> m = new TreeMap<>(Arrays::compareUnsigned);
+    try (KvBackend.ReadTx tx = b.openRead()) {
+      tx.forEach(name, m::put);
+    }
+    return m;
+  }
+
+  /** Restarts: closes the store, reopens the backend, opens a store on it. */
+  private void restart(KeyLeases le, java.util.function.LongSupplier ci) {
+    s.close();
+    be = reopen(be);
+    s = KvStore.open(be, le, ci, INLINE);
   }
 
   static KeyValue kv(String key, String value, long create, long mod, long ver, long lease) {
@@ -63,9 +105,9 @@ class KvStoreTest {
     s.put(bytes("a"), bytes("b"), 0);
     s.deleteRange(bytes("a"), null);
     BaseEncoding hex = BaseEncoding.base16().lowerCase();
-    byte[] v = be.bucket("key").get(new Revision(3, 0).toBytes());
+    byte[] v = bucket(be, "key").get(new Revision(3, 0).toBytes());
     assertThat(hex.encode(v)).isEqualTo("0a01611003180320012a0162");
-    byte[] t = be.bucket("key").get(new Revision(4, 0).toTombstoneBytes());
+    byte[] t = bucket(be, "key").get(new Revision(4, 0).toTombstoneBytes());
     assertThat(hex.encode(t)).isEqualTo("0a0161");
   }
 
@@ -177,7 +219,7 @@ class KvStoreTest {
       {"foo3", null, 0L, 4L},
     };
     for (Object[] row : table) {
-      try (KvStore fresh = KvStore.open(new MemKvBackend(), KeyLeases.NONE, null, INLINE)) {
+      try (KvStore fresh = KvStore.open(newBackend(), KeyLeases.NONE, null, INLINE)) {
         s.close();
         s = fresh;
         putFooBars();
@@ -238,7 +280,7 @@ class KvStoreTest {
       assertThat(s.rev()).isEqualTo(base + 1);
     }
     // Sub revisions number the changes of one txn.
-    assertThat(be.bucket("key").containsKey(new Revision(11, 1).toTombstoneBytes())).isTrue();
+    assertThat(bucket(be, "key").containsKey(new Revision(11, 1).toTombstoneBytes())).isTrue();
   }
 
   @Test
@@ -309,7 +351,7 @@ class KvStoreTest {
           .isEqualTo(row[1]);
     }
     // Only the live value is left in the backend; the tombstone at 4 went with its generation.
-    assertThat(be.bucket("key")).containsOnlyKeys(Revision.of(5).toBytes());
+    assertThat(bucket(be, "key")).containsOnlyKeys(Revision.of(5).toBytes());
   }
 
   /** etcd TestKVCompactBad. */
@@ -335,9 +377,9 @@ class KvStoreTest {
   void compactionMarksAreWrittenToMeta() throws Exception {
     putFooBars();
     s.compact(3).get();
-    assertThat(be.bucket("meta").get(bytes("scheduledCompactRev")))
+    assertThat(bucket(be, "meta").get(bytes("scheduledCompactRev")))
         .isEqualTo(Revision.of(3).toBytes());
-    assertThat(be.bucket("meta").get(bytes("finishedCompactRev")))
+    assertThat(bucket(be, "meta").get(bytes("finishedCompactRev")))
         .isEqualTo(Revision.of(3).toBytes());
   }
 
@@ -349,12 +391,12 @@ class KvStoreTest {
     for (int i = 0; i < 95; i++) {
       s.put(bytes("k"), bytes("v" + i), 0);
     }
-    int commitsBefore = be.commits;
+    long commitsBefore = commits(be);
     s.compact(90).get();
     // Revisions 2..90 are scanned: 8 full batches of 10, each committed, then the last 9; one
     // more commit made the scheduled compaction durable first.
-    assertThat(be.commits - commitsBefore).isEqualTo(8 + 1);
-    assertThat(be.bucket("key")).hasSize(7);
+    assertThat(commits(be) - commitsBefore).isEqualTo(8 + 1);
+    assertThat(bucket(be, "key")).hasSize(7);
     assertThat(
             s.range(bytes("k"), null, RangeOptions.atRev(90))
                 .kvs()
@@ -383,6 +425,7 @@ class KvStoreTest {
     s.close();
 
     RecordingLeases leases2 = new RecordingLeases(1, 2, 3);
+    be = reopen(be);
     s = KvStore.open(be, leases2, null, INLINE);
     assertThat(s.rev()).isEqualTo(9);
     assertThat(s.compactRev()).isEqualTo(3);
@@ -420,8 +463,7 @@ class KvStoreTest {
       }
     }
     long rev = s.rev();
-    s.close();
-    s = KvStore.open(be, KeyLeases.NONE, null, INLINE);
+    restart(KeyLeases.NONE, null);
     assertThat(s.rev()).isEqualTo(rev);
     RangeResult r = s.range(bytes("k"), bytes("l"), RangeOptions.DEFAULT);
     assertThat(r.kvs().stream().map(kv -> kv.getKey().toStringUtf8()).toList())
@@ -432,7 +474,7 @@ class KvStoreTest {
   @Test
   void unfinishedCompactionResumesOnReopenAndOnRestore() throws MvccException {
     for (boolean viaRestore : new boolean[] {false, true}) {
-      MemKvBackend b = new MemKvBackend();
+      KvBackend b = newBackend();
       KvStore s0 = KvStore.open(b, KeyLeases.NONE, null, INLINE);
       s0.put(bytes("foo"), bytes("bar"), 0);
       s0.put(bytes("foo"), bytes("bar1"), 0);
@@ -447,14 +489,15 @@ class KvStoreTest {
         s0.restore(b);
         s1 = s0;
       } else {
+        b = reopen(b);
         s1 = KvStore.open(b, KeyLeases.NONE, null, INLINE);
       }
       try {
         assertThatThrownBy(() -> s1.range(bytes("foo"), null, RangeOptions.atRev(2)))
             .hasMessage("mvcc: required revision has been compacted");
-        assertThat(b.bucket("key").containsKey(Revision.of(2).toBytes())).isFalse();
-        assertThat(b.bucket("key").containsKey(Revision.of(3).toBytes())).isTrue();
-        assertThat(b.bucket("meta").get(bytes("finishedCompactRev")))
+        assertThat(bucket(b, "key").containsKey(Revision.of(2).toBytes())).isFalse();
+        assertThat(bucket(b, "key").containsKey(Revision.of(3).toBytes())).isTrue();
+        assertThat(bucket(b, "meta").get(bytes("finishedCompactRev")))
             .isEqualTo(Revision.of(3).toBytes());
         assertThat(s1.range(bytes("foo"), null, RangeOptions.atRev(3)).kvs()).hasSize(1);
       } finally {
@@ -471,9 +514,8 @@ class KvStoreTest {
     s.put(bytes("foo"), bytes("bar2"), 0);
     s.deleteRange(bytes("foo"), null);
     s.compact(5).get();
-    assertThat(be.bucket("key")).isEmpty();
-    s.close();
-    s = KvStore.open(be, KeyLeases.NONE, null, INLINE);
+    assertThat(bucket(be, "key")).isEmpty();
+    restart(KeyLeases.NONE, null);
     assertThat(s.rev()).isEqualTo(5);
     assertThat(s.compactRev()).isEqualTo(5);
     assertThat(s.put(bytes("foo"), bytes("x"), 0)).isEqualTo(6);
@@ -508,15 +550,15 @@ class KvStoreTest {
     s.close();
     s = KvStore.open(be, KeyLeases.NONE, applying::get, INLINE);
     s.put(bytes("foo"), bytes("bar"), 0);
-    assertThat(be.bucket("meta").get(bytes("consistent_index")))
+    be.forceCommit(); // the batch holding the put carries the index
+    assertThat(bucket(be, "meta").get(bytes("consistent_index")))
         .isEqualTo(ByteBuffer.allocate(8).putLong(5).array());
     applying.set(9);
     s.deleteRange(bytes("nope"), null); // no change: the index is not written
     assertThat(s.consistentIndex()).isEqualTo(5);
     s.commit();
     assertThat(s.consistentIndex()).isEqualTo(9);
-    s.close();
-    s = KvStore.open(be, KeyLeases.NONE, null, INLINE);
+    restart(KeyLeases.NONE, null);
     assertThat(s.consistentIndex()).isEqualTo(9);
   }
 
@@ -525,7 +567,7 @@ class KvStoreTest {
   void backendHashIsDeterministic() {
     long[] hashes = new long[3];
     for (int i = 0; i < 3; i++) {
-      try (KvStore kv = KvStore.open(new MemKvBackend(), KeyLeases.NONE, null, INLINE)) {
+      try (KvStore kv = KvStore.open(newBackend(), KeyLeases.NONE, null, INLINE)) {
         kv.put(bytes("foo0"), bytes("bar0"), 0);
         kv.put(bytes("foo1"), bytes("bar0"), 0);
         KvHash h = kv.hash();
@@ -577,8 +619,8 @@ class KvStoreTest {
   }
 
   /** Replays the same writes in a fresh store with a scheduled-but-not-run compaction at c. */
-  private static long hashAfterCompaction(long rev, long c) throws MvccException {
-    MemKvBackend b = new MemKvBackend();
+  private long hashAfterCompaction(long rev, long c) throws MvccException {
+    KvBackend b = newBackend();
     KvStore t = KvStore.open(b, KeyLeases.NONE, null, INLINE);
     for (int i = 0; i < 30; i++) {
       t.put(bytes("k" + (i % 3)), bytes("v" + i), 0);
@@ -592,7 +634,7 @@ class KvStoreTest {
     KvBackend.WriteTx tx = b.lockWrite();
     tx.put("meta", bytes("finishedCompactRev"), Revision.of(c).toBytes());
     tx.unlock();
-    KvStore u = KvStore.open(b, KeyLeases.NONE, null, INLINE);
+    KvStore u = KvStore.open(reopen(b), KeyLeases.NONE, null, INLINE);
     try {
       return u.hashByRev(rev).hash();
     } finally {
@@ -604,7 +646,7 @@ class KvStoreTest {
   void compactFutureFailsAfterCloseAndBarrierCompletes() throws Exception {
     s.put(bytes("foo"), bytes("bar"), 0);
     s.close();
-    KvStore owned = KvStore.open(new MemKvBackend(), KeyLeases.NONE, null, StoreConfig.defaults());
+    KvStore owned = KvStore.open(newBackend(), KeyLeases.NONE, null, StoreConfig.defaults());
     try {
       owned.put(bytes("a"), bytes("b"), 0);
       owned.put(bytes("a"), bytes("c"), 0);
