@@ -4,26 +4,28 @@ import java.util.List;
 
 /**
  * The lessor's view of the backend's {@code lease} bucket: key = the lease ID as 8 big-endian
- * bytes, value = a marshalled {@code leasepb.Lease{ID, TTL, RemainingTTL}}. Kept as a narrow
- * interface so the lessor's logic does not depend on how the backend batches writes.
+ * bytes, value = a marshalled {@code leasepb.Lease{ID, TTL, RemainingTTL}}. A narrow seam so the
+ * lessor's logic is testable without a database; {@link BackendLeaseBucket} is the real one.
  *
- * <p>Implementations must be callable from any thread; writes join the backend's current batch
- * transaction.
+ * <p>Threading: the {@code unsafe} methods require {@link #lock()} held by the calling thread. The
+ * lock is the backend's reentrant batch-transaction lock, so a revoke running inside mvcc's {@link
+ * TxnDelete} (which already holds it) joins the same batch. Lock order: this lock before the
+ * lessor's own lock, the same order mvcc takes them when it attaches leases inside a write.
  */
 interface LeaseBucket {
-  /** Writes one lease record (locks the batch transaction for the duration). */
-  void put(io.etcdj.proto.leasepb.Lease lease);
+  void lock();
 
-  /**
-   * Deletes one lease record. Called by revoke while its {@link TxnDelete} is still open, so the
-   * delete joins the same batch as the key deletions (the caller of revoke already holds the batch
-   * transaction through that {@code TxnDelete}).
-   */
-  void delete(long id);
+  void unlock();
+
+  /** Writes one lease record. */
+  void unsafePut(io.etcdj.proto.leasepb.Lease lease);
+
+  /** Deletes one lease record; deleting a missing one is not an error. */
+  void unsafeDelete(long id);
 
   /** Creates the bucket if missing and returns every stored lease, in key order. */
-  List<io.etcdj.proto.leasepb.Lease> loadAll();
+  List<io.etcdj.proto.leasepb.Lease> unsafeLoadAll();
 
-  /** Commits the current batch now. */
+  /** Commits the current batch now. Must not be called with the lock held by another thread. */
   void forceCommit();
 }

@@ -1,5 +1,6 @@
 package io.etcdj.storage.lease;
 
+import io.etcdj.storage.backend.Backend;
 import java.time.Duration;
 import java.util.List;
 
@@ -98,6 +99,13 @@ public interface Lessor extends AutoCloseable {
    * expired-lease retry interval.
    */
   List<Lease> pollExpiredLeases();
+
+  /**
+   * Replaces the lease table with the leases stored in another backend, as after a raft snapshot
+   * was installed (etcd {@code Recover}). Restored leases never expire until {@link #promote}; mvcc
+   * re-attaches their keys as it restores its own state.
+   */
+  void recover(Backend backend, RangeDeleter rd);
 
   /** Stops the lessor: pending renewals of expired leases fail with not primary. Idempotent. */
   @Override

@@ -2,9 +2,11 @@ package io.etcdj.storage.lease;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.annotations.VisibleForTesting;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.etcdj.proto.etcdserverpb.LeaseCheckpoint;
 import io.etcdj.proto.etcdserverpb.LeaseCheckpointRequest;
+import io.etcdj.storage.backend.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,8 +48,8 @@ public final class LessorImpl implements Lessor {
 
   private final ReentrantReadWriteLock mu = new ReentrantReadWriteLock();
 
-  @GuardedBy("mu")
-  private LeaseBucket bucket;
+  // Replaced only by recover, which the owner calls on the apply thread.
+  private volatile LeaseBucket bucket;
 
   @GuardedBy("mu")
   private Map<Long, Lease> leaseMap = new HashMap<>();
@@ -71,16 +73,21 @@ public final class LessorImpl implements Lessor {
   @GuardedBy("mu")
   private CompletableFuture<Void> demoted;
 
+  /**
+   * Opens the lessor over a backend, restoring the leases stored in its {@code lease} bucket (etcd
+   * {@code NewLessor}). Restored leases never expire until {@link #promote}.
+   *
+   * @param nanoClock a monotonic clock in nanoseconds, such as {@code System::nanoTime}
+   */
+  public LessorImpl(Backend backend, LessorConfig config, LongSupplier nanoClock) {
+    this(new BackendLeaseBucket(backend), config, nanoClock);
+  }
+
   LessorImpl(LeaseBucket bucket, LessorConfig config, LongSupplier nanoClock) {
     this.config = requireNonNull(config, "config");
     this.nanoClock = requireNonNull(nanoClock, "nanoClock");
-    mu.writeLock().lock();
-    try {
-      this.bucket = requireNonNull(bucket, "bucket");
-      loadFromBucket();
-    } finally {
-      mu.writeLock().unlock();
-    }
+    this.bucket = requireNonNull(bucket, "bucket");
+    loadFromBucket(bucket, null, false);
   }
 
   @Override
@@ -111,24 +118,30 @@ public final class LessorImpl implements Lessor {
     if (ttlSeconds > MAX_LEASE_TTL) {
       throw LeaseException.ttlTooLarge();
     }
-    mu.writeLock().lock();
+    LeaseBucket b = bucket;
+    b.lock();
     try {
-      if (leaseMap.containsKey(id)) {
-        throw LeaseException.exists();
+      mu.writeLock().lock();
+      try {
+        if (leaseMap.containsKey(id)) {
+          throw LeaseException.exists();
+        }
+        Lease lease = new Lease(id, Math.max(ttlSeconds, config.minLeaseTtl()), 0, nanoClock);
+        if (isPrimary()) {
+          lease.refresh(Duration.ZERO);
+        }
+        leaseMap.put(id, lease);
+        b.unsafePut(toProto(lease));
+        if (isPrimary()) {
+          expiryQueue.registerOrUpdate(id, lease.expiryNanos());
+          scheduleCheckpointIfNeeded(lease);
+        }
+        return lease;
+      } finally {
+        mu.writeLock().unlock();
       }
-      Lease lease = new Lease(id, Math.max(ttlSeconds, config.minLeaseTtl()), 0, nanoClock);
-      if (isPrimary()) {
-        lease.refresh(Duration.ZERO);
-      }
-      leaseMap.put(id, lease);
-      bucket.put(toProto(lease));
-      if (isPrimary()) {
-        expiryQueue.registerOrUpdate(id, lease.expiryNanos());
-        scheduleCheckpointIfNeeded(lease);
-      }
-      return lease;
     } finally {
-      mu.writeLock().unlock();
+      b.unlock();
     }
   }
 
@@ -136,12 +149,10 @@ public final class LessorImpl implements Lessor {
   public void revoke(long id) throws LeaseException {
     Lease lease;
     RangeDeleter rd;
-    LeaseBucket b;
     mu.readLock().lock();
     try {
       lease = leaseMap.get(id);
       rd = rangeDeleter;
-      b = bucket;
     } finally {
       mu.readLock().unlock();
     }
@@ -149,23 +160,32 @@ public final class LessorImpl implements Lessor {
       throw LeaseException.notFound();
     }
     try {
+      // Without a range deleter etcd returns early and leaves the lease in place; we still remove
+      // it (there is nothing to delete), so a store-less lessor does not keep revoked leases.
       TxnDelete txn = rd == null ? null : rd.newTxnDelete();
       if (txn != null) {
-        // Every member must delete in the same order or the backend hashes diverge.
+        // Every member must delete in the same order or the backend hashes diverge. Keys are
+        // ISO-8859-1 strings, so String order is the unsigned byte order Go sorts by.
         List<String> keys = lease.keys();
         Collections.sort(keys);
         for (String key : keys) {
           txn.deleteRange(LeaseKeys.bytes(key), null);
         }
       }
-      mu.writeLock().lock();
+      // Same backend batch as the key deletions (the TxnDelete holds the reentrant batch lock):
+      // a crash cannot leave the lease without its keys deleted, or the reverse.
+      LeaseBucket b = bucket;
+      b.lock();
       try {
-        leaseMap.remove(id);
-        // Same backend batch as the key deletions: a crash cannot leave the lease without its
-        // keys deleted, or the keys deleted with the lease still present.
-        b.delete(id);
+        mu.writeLock().lock();
+        try {
+          leaseMap.remove(id);
+        } finally {
+          mu.writeLock().unlock();
+        }
+        b.unsafeDelete(id);
       } finally {
-        mu.writeLock().unlock();
+        b.unlock();
       }
       if (txn != null) {
         txn.end();
@@ -177,22 +197,28 @@ public final class LessorImpl implements Lessor {
 
   @Override
   public void checkpoint(long id, long remainingTtlSeconds) {
-    mu.writeLock().lock();
+    LeaseBucket b = bucket;
+    b.lock();
     try {
-      Lease lease = leaseMap.get(id);
-      if (lease == null) {
-        return;
-      }
-      // Only the remaining TTL changes now; promote turns it into an expiry.
-      lease.setCheckpointedTtl(remainingTtlSeconds);
-      if (config.checkpointPersist()) {
-        bucket.put(toProto(lease));
-      }
-      if (isPrimary()) {
-        scheduleCheckpointIfNeeded(lease);
+      mu.writeLock().lock();
+      try {
+        Lease lease = leaseMap.get(id);
+        if (lease == null) {
+          return;
+        }
+        // Only the remaining TTL changes now; promote turns it into an expiry.
+        lease.setCheckpointedTtl(remainingTtlSeconds);
+        if (config.checkpointPersist()) {
+          b.unsafePut(toProto(lease));
+        }
+        if (isPrimary()) {
+          scheduleCheckpointIfNeeded(lease);
+        }
+      } finally {
+        mu.writeLock().unlock();
       }
     } finally {
-      mu.writeLock().unlock();
+      b.unlock();
     }
   }
 
@@ -427,17 +453,14 @@ public final class LessorImpl implements Lessor {
    * snapshot (etcd {@code Recover}). Restored leases never expire until the next {@link #promote};
    * their items are re-attached by mvcc as it restores its keys.
    */
+  @Override
+  public void recover(Backend backend, RangeDeleter rd) {
+    recover(new BackendLeaseBucket(backend), rd);
+  }
+
   void recover(LeaseBucket newBucket, RangeDeleter rd) {
-    mu.writeLock().lock();
-    try {
-      bucket = requireNonNull(newBucket, "bucket");
-      rangeDeleter = rd;
-      leaseMap = new HashMap<>();
-      itemMap = new HashMap<>();
-      loadFromBucket();
-    } finally {
-      mu.writeLock().unlock();
-    }
+    bucket = requireNonNull(newBucket, "bucket");
+    loadFromBucket(newBucket, rd, true);
   }
 
   @Override
@@ -452,17 +475,32 @@ public final class LessorImpl implements Lessor {
     return demoted != null;
   }
 
-  @GuardedBy("mu")
-  private void loadFromBucket() {
-    expiryQueue.clear();
-    checkpointQueue.clear();
-    for (io.etcdj.proto.leasepb.Lease stored : bucket.loadAll()) {
-      long ttl = Math.max(stored.getTTL(), config.minLeaseTtl());
-      // Expiry stays "forever" until promote; items come back as mvcc restores its keys.
-      leaseMap.put(
-          stored.getID(), new Lease(stored.getID(), ttl, stored.getRemainingTTL(), nanoClock));
+  /** Replaces the lease table with the bucket's contents (etcd {@code initAndRecover}). */
+  private void loadFromBucket(LeaseBucket b, RangeDeleter rd, boolean replaceRangeDeleter) {
+    b.lock();
+    try {
+      List<io.etcdj.proto.leasepb.Lease> stored = b.unsafeLoadAll();
+      mu.writeLock().lock();
+      try {
+        if (replaceRangeDeleter) {
+          rangeDeleter = rd;
+        }
+        leaseMap = new HashMap<>();
+        itemMap = new HashMap<>();
+        expiryQueue.clear();
+        checkpointQueue.clear();
+        for (io.etcdj.proto.leasepb.Lease s : stored) {
+          long ttl = Math.max(s.getTTL(), config.minLeaseTtl());
+          // Expiry stays "forever" until promote; items come back as mvcc restores its keys.
+          leaseMap.put(s.getID(), new Lease(s.getID(), ttl, s.getRemainingTTL(), nanoClock));
+        }
+      } finally {
+        mu.writeLock().unlock();
+      }
+    } finally {
+      b.unlock();
     }
-    bucket.forceCommit();
+    b.forceCommit();
   }
 
   private void offerExpiredLeases() {
@@ -487,7 +525,7 @@ public final class LessorImpl implements Lessor {
    * the proposal was dropped).
    */
   @GuardedBy("mu")
-  List<Lease> findExpiredLeases(int limit) {
+  private List<Lease> findExpiredLeases(int limit) {
     List<Lease> found = new ArrayList<>();
     while (expiryQueue.size() > 0) {
       LeaseWithTime next = expiryQueue.poll();
@@ -511,6 +549,26 @@ public final class LessorImpl implements Lessor {
       }
     }
     return found;
+  }
+
+  @VisibleForTesting
+  List<Lease> findExpiredLeasesForTest(int limit) {
+    mu.writeLock().lock();
+    try {
+      return findExpiredLeases(limit);
+    } finally {
+      mu.writeLock().unlock();
+    }
+  }
+
+  @VisibleForTesting
+  int expiryQueueSizeForTest() {
+    mu.readLock().lock();
+    try {
+      return expiryQueue.size();
+    } finally {
+      mu.readLock().unlock();
+    }
   }
 
   private void sendDueCheckpoints() {

@@ -1,5 +1,6 @@
 package io.etcdj.storage.lease;
 
+import io.etcdj.storage.backend.Backend;
 import java.time.Duration;
 import java.util.List;
 
@@ -66,6 +67,9 @@ public final class NoopLessor implements Lessor {
   public List<Lease> pollExpiredLeases() {
     return List.of();
   }
+
+  @Override
+  public void recover(Backend backend, RangeDeleter rd) {}
 
   @Override
   public void close() {}
