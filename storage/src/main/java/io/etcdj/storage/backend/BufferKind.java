@@ -2,7 +2,7 @@ package io.etcdj.storage.backend;
 
 /** Which lmdbjava buffer proxy moves bytes between Java and LMDB. */
 public enum BufferKind {
-  /** {@code ByteArrayProxy.PROXY_BA}: works on any JVM without flags; the default. */
+  /** Byte arrays (a pinned variant of {@code ByteArrayProxy}): works on any JVM without flags. */
   BYTE_ARRAY,
   /**
    * {@code ByteBufferProxy.PROXY_OPTIMAL} with direct buffers: faster, may need {@code --add-opens

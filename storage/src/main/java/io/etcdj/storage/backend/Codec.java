@@ -2,7 +2,6 @@ package io.etcdj.storage.backend;
 
 import java.nio.ByteBuffer;
 import org.lmdbjava.BufferProxy;
-import org.lmdbjava.ByteArrayProxy;
 import org.lmdbjava.ByteBufferProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +32,19 @@ interface Codec<T> {
         LOG.warn("ByteBuffer proxy unavailable ({}); using the byte-array proxy", e.toString());
       }
     }
-    return ArrayCodec.INSTANCE;
+    return new ArrayCodec();
   }
 
-  /** {@code ByteArrayProxy.PROXY_BA}: lmdbjava already copies into fresh arrays. */
-  enum ArrayCodec implements Codec<byte[]> {
-    INSTANCE;
+  /**
+   * Byte arrays through {@link PinnedByteArrayProxy} (not lmdbjava 0.9.1's {@code PROXY_BA}, which
+   * can hand LMDB freed memory); the proxy already copies out into fresh arrays.
+   */
+  final class ArrayCodec implements Codec<byte[]> {
+    private final PinnedByteArrayProxy proxy = new PinnedByteArrayProxy();
 
     @Override
     public BufferProxy<byte[]> proxy() {
-      return ByteArrayProxy.PROXY_BA;
+      return proxy;
     }
 
     @Override

@@ -6,9 +6,11 @@ import static com.google.common.base.Preconditions.checkState;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -76,6 +78,10 @@ public final class LmdbBackend implements Backend {
   private volatile long published;
 
   private volatile PreCommitHook hook;
+
+  /** Set while close() commits the last batch, so the pre-commit hook may still write. */
+  @GuardedBy("batchLock")
+  private boolean closing;
 
   @GuardedBy("batchLock")
   private long session;
@@ -152,6 +158,9 @@ public final class LmdbBackend implements Backend {
    * data file at {@code dbPath}, replacing what is there; then {@link #open} it.
    */
   public static void installSnapshot(Path snapshotFile, Path dbPath) throws IOException {
+    try (FileChannel ch = FileChannel.open(snapshotFile, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
     Files.move(
         snapshotFile, dbPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
@@ -338,7 +347,12 @@ public final class LmdbBackend implements Backend {
     }
     batchLock.lock();
     try {
-      commitLocked();
+      closing = true;
+      try {
+        commitLocked();
+      } finally {
+        closing = false;
+      }
       writerDisk.close();
       long stamp = envLock.writeLock();
       try {
@@ -435,6 +449,10 @@ public final class LmdbBackend implements Backend {
     @Override
     public void lock() {
       batchLock.lock();
+      if (closed.get() && batchLock.getHoldCount() == 1 && !closing) {
+        batchLock.unlock();
+        throw new IllegalStateException("backend closed");
+      }
       if (batchLock.getHoldCount() == 1) {
         session = published + 1;
         wroteInSession = false;
