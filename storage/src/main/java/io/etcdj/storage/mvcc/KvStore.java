@@ -542,8 +542,8 @@ public final class KvStore implements AutoCloseable {
   @GuardedBy("mu")
   private void restoreLocked() {
     StoreRestore.Result r = new StoreRestore(b, kvindex, le).run();
-    revMu.writeLock().lock();
     long scheduled;
+    revMu.writeLock().lock();
     try {
       if (r.finishedCompactRev() >= 0) {
         compactMainRev = r.finishedCompactRev();
@@ -558,7 +558,8 @@ public final class KvStore implements AutoCloseable {
     if (scheduled != 0) {
       try {
         updateCompactRev(scheduled);
-        scheduleCompact(scheduled);
+        // Nobody waits for a resumed compaction; failures are logged by the job itself.
+        CompletableFuture<Void> unused = scheduleCompact(scheduled);
         LOG.info("resume scheduled compaction at revision {}", scheduled);
       } catch (MvccException e) {
         LOG.warn(
@@ -588,6 +589,12 @@ public final class KvStore implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Publishes the next revision; the caller holds {@code revMu}'s write lock. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // only ever written under revMu's write lock
+  void advanceRev() {
+    currentRev++;
   }
 
   KeyLeases leases() {

@@ -33,7 +33,7 @@ public final class CompactionCrashMain {
       s.put(key(i), value(i), 0);
     }
     be.forceCommit();
-    s.compact(COMPACT_AT);
+    var unused = s.compact(COMPACT_AT);
     System.out.println("compacting");
     System.out.flush();
     Thread.sleep(60_000);

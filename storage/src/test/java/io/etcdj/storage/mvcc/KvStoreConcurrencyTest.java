@@ -91,7 +91,7 @@ class KvStoreConcurrencyTest {
                       assertThat(e.error()).isEqualTo(MvccError.COMPACTED);
                     }
                   }
-                  Thread.yield();
+                  Thread.onSpinWait();
                 }
                 return null;
               }));

@@ -199,7 +199,7 @@ abstract class KvStoreContractTest {
   @Test
   void putsOfOneKeyRaiseVersionAndKeepCreateRevision() throws MvccException {
     for (int i = 0; i < 10; i++) {
-      long base = i + 1;
+      long base = i + 1L;
       long rev = s.put(bytes("foo"), bytes("bar"), base);
       assertThat(rev).isEqualTo(base + 1);
       RangeResult r = s.range(bytes("foo"), null, RangeOptions.DEFAULT);
@@ -246,7 +246,7 @@ abstract class KvStoreContractTest {
   @Test
   void putThenDeleteRepeatedlyRecreatesTheKey() throws MvccException {
     for (int i = 0; i < 10; i++) {
-      long base = i * 2 + 1;
+      long base = i * 2L + 1;
       assertThat(s.put(bytes("foo"), bytes("bar"), 0)).isEqualTo(base + 1);
       RangeResult r = s.range(bytes("foo"), null, RangeOptions.atRev(base + 1));
       assertThat(r.kvs()).containsExactly(kv("foo", "bar", base + 1, base + 1, 1, 0));
@@ -261,7 +261,7 @@ abstract class KvStoreContractTest {
   @Test
   void txnSeesOwnChangesAtNextRevision() throws MvccException {
     for (int i = 0; i < 10; i++) {
-      long base = i + 1;
+      long base = i + 1L;
       try (TxnWrite tw = s.write()) {
         assertThat(tw.rev()).isEqualTo(base);
         assertThat(tw.range(bytes("foo"), null, RangeOptions.DEFAULT).rev()).isEqualTo(base);
