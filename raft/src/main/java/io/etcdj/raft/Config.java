@@ -25,6 +25,11 @@ public final class Config {
   final boolean disableProposalForwarding;
   final Random random;
 
+  /** Test-only initial voters/learners, instead of the storage's ConfState (etcd's unexported). */
+  final long[] peers;
+
+  final long[] learners;
+
   private Config(Builder b) {
     this.id = b.id;
     this.electionTick = b.electionTick;
@@ -43,6 +48,8 @@ public final class Config {
     this.logger = b.logger == null ? Logger.NOOP : b.logger;
     this.disableProposalForwarding = b.disableProposalForwarding;
     this.random = b.random;
+    this.peers = b.peers.clone();
+    this.learners = b.learners.clone();
   }
 
   public static Builder builder() {
@@ -78,8 +85,22 @@ public final class Config {
     private Logger logger;
     private boolean disableProposalForwarding;
     private Random random;
+    private long[] peers = new long[0];
+    private long[] learners = new long[0];
 
     private Builder() {}
+
+    /** Test-only: initial voters when the storage has no ConfState. */
+    Builder peers(long... peers) {
+      this.peers = peers.clone();
+      return this;
+    }
+
+    /** Test-only: initial learners when the storage has no ConfState. */
+    Builder learners(long... learners) {
+      this.learners = learners.clone();
+      return this;
+    }
 
     /** This node's ID; must not be 0. */
     public Builder id(long id) {

@@ -138,6 +138,20 @@ final class Raft {
     this.disableProposalForwarding = c.disableProposalForwarding;
 
     ConfState cs = is.confState();
+    if (c.peers.length > 0 || c.learners.length > 0) {
+      if (cs.getVotersCount() > 0 || cs.getLearnersCount() > 0) {
+        throw new IllegalStateException(
+            "cannot specify both newRaft(peers, learners) and ConfState.(Voters, Learners)");
+      }
+      ConfState.Builder b = ConfState.newBuilder();
+      for (long p : c.peers) {
+        b.addVoters(p);
+      }
+      for (long l : c.learners) {
+        b.addLearners(l);
+      }
+      cs = b.build();
+    }
     Changer.Result restored;
     try {
       restored = Restore.restore(prs, raftLog.lastIndex(), cs);
