@@ -76,7 +76,7 @@ final class Network {
   }
 
   /** Peers: a {@link Raft}, null for a fresh raft, or {@link #BLACK_HOLE}. */
-  static Network of(Object... rs) {
+  static Network ofPeers(Object... rs) {
     return of(Function.identity(), rs);
   }
 

@@ -310,7 +310,7 @@ class RaftElectionTest {
   void nonPromotableVoterNeverCampaignsButFollows() {
     Raft a = raft(1, ids(1, 2), CHECK_QUORUM);
     Raft b = raft(2, ids(1), CHECK_QUORUM);
-    Network n = Network.of(a, b);
+    Network n = Network.ofPeers(a, b);
     b.randomizedElectionTimeout = b.electionTimeout + 1;
     // Remove b from the config.
     b.applyConfChange(
@@ -439,7 +439,7 @@ class RaftElectionTest {
     Raft n2 = newTestLearnerRaft(2, ids(1), ids(2), 10, 1, new MemoryStorage());
     n1.becomeFollower(1, RaftUtil.NONE);
     n2.becomeFollower(1, RaftUtil.NONE);
-    Network n = Network.of(n1, n2);
+    Network n = Network.ofPeers(n1, n2);
     n1.randomizedElectionTimeout = n1.electionTimeout;
     for (int i = 0; i < n1.electionTimeout; i++) {
       n1.tick();

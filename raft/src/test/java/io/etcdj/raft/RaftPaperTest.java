@@ -443,7 +443,7 @@ class RaftPaperTest {
       Raft follower = newTestRaft(2, ids(1, 2, 3), 10, 1, fs);
       follower.loadState(HardState.newBuilder().setTerm(term - 1).build());
       // Node 3 votes for 1 so it wins; etcd uses a black hole for it.
-      Network n = Network.of(lead, follower, Network.BLACK_HOLE);
+      Network n = Network.ofPeers(lead, follower, Network.BLACK_HOLE);
       n.send(hup(1));
       n.send(voteResp(3, term + 1, false).toBuilder().setTo(1).build());
       n.send(prop(1, ""));
