@@ -1476,7 +1476,7 @@ final class Raft {
   }
 
   /** Releases the accounting of entries that are now committed. */
-  private void reduceUncommittedSize(List<Entry> ents) {
+  void reduceUncommittedSize(List<Entry> ents) {
     if (uncommittedSize == 0) {
       // Fast path for followers, which do not track it.
       return;

@@ -499,18 +499,8 @@ class RaftReplicationTest {
     }
     assertThatThrownBy(() -> r.step(propMsg)).isInstanceOf(ProposalDroppedException.class);
     assertThat(readMessages(r)).hasSize(maxEntries * 2);
-    r.advance(
-        new Ready(
-            null,
-            HardState.getDefaultInstance(),
-            List.of(),
-            List.of(),
-            io.etcdj.proto.raftpb.Snapshot.getDefaultInstance(),
-            List.of(),
-            List.of(),
-            false));
     // Committing everything releases the accounting.
-    reduce(r, propEnts);
+    r.reduceUncommittedSize(propEnts);
     assertThat(r.uncommittedSize).isZero();
 
     // A single large proposal is allowed when nothing is uncommitted.
@@ -523,14 +513,8 @@ class RaftReplicationTest {
     r.step(large.build());
     assertThatThrownBy(() -> r.step(propMsg)).isInstanceOf(ProposalDroppedException.class);
     assertThat(readMessages(r)).hasSize(2);
-    reduce(r, largeEnts);
+    r.reduceUncommittedSize(largeEnts);
     assertThat(r.uncommittedSize).isZero();
-  }
-
-  /** Runs reduceUncommittedSize through advance with committed entries, as the node would. */
-  private static void reduce(Raft r, List<Entry> ents) {
-    long s = RaftUtil.payloadSize(ents);
-    r.uncommittedSize = s > r.uncommittedSize ? 0 : r.uncommittedSize - s;
   }
 
   /** TestOldMessages: messages from older terms are ignored. */
