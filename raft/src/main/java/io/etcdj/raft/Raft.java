@@ -355,18 +355,19 @@ final class Raft {
     if (index > 0) {
       raftLog.appliedTo(index);
       if (prs.config.autoLeave && index >= pendingConfIndex && state == StateType.StateLeader) {
-        // The joint config is applied: propose the empty change that leaves it. If the proposal
-        // is dropped (size limit), pendingConfIndex makes us retry on the next apply.
+        // The joint config is applied: propose the empty change that leaves it. Either way,
+        // pendingConfIndex moves to our last index: on success so that the next apply does not
+        // propose a second leave (etcd 3.4.23 omits this and would then panic with "can't leave
+        // a non-joint config"; 3.5 fixed it), on failure (size limit) so we retry later.
         Entry ent =
             Entry.newBuilder()
                 .setType(EntryType.EntryConfChangeV2)
                 .setData(ConfChangeV2.getDefaultInstance().toByteString())
                 .build();
-        if (!appendEntry(List.of(ent))) {
-          pendingConfIndex = raftLog.lastIndex();
-        } else {
+        if (appendEntry(List.of(ent))) {
           logger.info("initiating automatic transition out of joint configuration %s", prs.config);
         }
+        pendingConfIndex = raftLog.lastIndex();
       }
     }
     reduceUncommittedSize(rd.committedEntries());
