@@ -1,0 +1,187 @@
+package io.etcdj.raft;
+
+import static io.etcdj.raft.RaftTestUtil.bytes;
+import static io.etcdj.raft.RaftTestUtil.ids;
+import static io.etcdj.raft.RaftTestUtil.newTestLearnerRaft;
+import static io.etcdj.raft.RaftTestUtil.newTestRaft;
+import static io.etcdj.raft.RaftTestUtil.nextEnts;
+import static io.etcdj.raft.RaftTestUtil.step;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcdj.proto.raftpb.ConfChange;
+import io.etcdj.proto.raftpb.ConfChangeType;
+import io.etcdj.proto.raftpb.Entry;
+import io.etcdj.proto.raftpb.EntryType;
+import io.etcdj.proto.raftpb.Message;
+import io.etcdj.proto.raftpb.MessageType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Membership changes inside the raft core (etcd {@code TestStepConfig}, {@code TestAddNode}...).
+ */
+class RaftConfChangeTest {
+
+  private static ConfChange cc(ConfChangeType t, long id) {
+    return ConfChange.newBuilder().setType(t).setNodeId(id).build();
+  }
+
+  private static Message ccProp(ConfChange cc) {
+    return Message.newBuilder()
+        .setFrom(1)
+        .setTo(1)
+        .setType(MessageType.MsgProp)
+        .addEntries(
+            Entry.newBuilder().setType(EntryType.EntryConfChange).setData(cc.toByteString()))
+        .build();
+  }
+
+  private static Message emptyCcProp() {
+    return Message.newBuilder()
+        .setFrom(1)
+        .setTo(1)
+        .setType(MessageType.MsgProp)
+        .addEntries(Entry.newBuilder().setType(EntryType.EntryConfChange))
+        .build();
+  }
+
+  /** TestStepConfig: a conf change proposal is appended and marks pendingConfIndex. */
+  @Test
+  void confChangeProposalSetsPendingIndex() {
+    Raft r = newTestRaft(1, ids(1, 2), 10, 1);
+    r.becomeCandidate();
+    r.becomeLeader();
+    long index = r.raftLog.lastIndex();
+    step(r, emptyCcProp());
+    assertThat(r.raftLog.lastIndex()).isEqualTo(index + 1);
+    assertThat(r.pendingConfIndex).isEqualTo(index + 1);
+  }
+
+  /** TestStepIgnoreConfig: a second pending conf change becomes an empty normal entry. */
+  @Test
+  void secondPendingConfChangeIsReplacedByEmptyEntry() throws Exception {
+    Raft r = newTestRaft(1, ids(1, 2), 10, 1);
+    r.becomeCandidate();
+    r.becomeLeader();
+    step(r, emptyCcProp());
+    long index = r.raftLog.lastIndex();
+    long pending = r.pendingConfIndex;
+    step(r, emptyCcProp());
+    List<Entry> ents = r.raftLog.slice(index + 1, r.raftLog.lastIndex() + 1, RaftUtil.NO_LIMIT);
+    assertThat(ents)
+        .containsExactly(
+            Entry.newBuilder().setType(EntryType.EntryNormal).setTerm(1).setIndex(3).build());
+    assertThat(r.pendingConfIndex).isEqualTo(pending);
+  }
+
+  /** TestNewLeaderPendingConfig: a new leader treats its whole uncommitted tail as pending. */
+  @Test
+  void newLeaderSetsPendingConfIndexToLastIndex() {
+    for (boolean addEntry : new boolean[] {false, true}) {
+      Raft r = newTestRaft(1, ids(1, 2), 10, 1);
+      if (addEntry) {
+        r.appendEntry(List.of(Entry.getDefaultInstance()));
+      }
+      r.becomeCandidate();
+      r.becomeLeader();
+      assertThat(r.pendingConfIndex).isEqualTo(addEntry ? 1 : 0);
+    }
+  }
+
+  /** TestAddNode, TestAddLearner, TestRemoveNode, TestRemoveLearner. */
+  @Test
+  void addAndRemoveVotersAndLearners() {
+    Raft r = newTestRaft(1, ids(1), 10, 1);
+    r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeAddNode, 2)));
+    assertThat(r.prs.voterNodes()).containsExactly(1L, 2L);
+    r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeAddLearnerNode, 3)));
+    assertThat(r.prs.learnerNodes()).containsExactly(3L);
+    assertThat(r.prs.progress.get(3L).isLearner).isTrue();
+    r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeRemoveNode, 2)));
+    assertThat(r.prs.voterNodes()).containsExactly(1L);
+    r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeRemoveNode, 3)));
+    assertThat(r.prs.learnerNodes()).isEmpty();
+    // Removing the last voter is refused loudly.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeRemoveNode, 1))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("removed all voters");
+  }
+
+  /** TestAddNodeCheckQuorum: a freshly added node counts as active. */
+  @Test
+  void addedNodeDoesNotCauseCheckQuorumStepDown() {
+    Raft r =
+        new Raft(
+            RaftTestUtil.config(1, 10, 1, new MemoryStorage())
+                .peers(ids(1))
+                .checkQuorum(true)
+                .build());
+    r.becomeCandidate();
+    r.becomeLeader();
+    for (int i = 0; i < r.electionTimeout - 1; i++) {
+      r.tick();
+    }
+    r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeAddNode, 2)));
+    r.tick();
+    assertThat(r.state).isEqualTo(StateType.StateLeader);
+    for (int i = 0; i < r.electionTimeout; i++) {
+      r.tick();
+    }
+    assertThat(r.state).isEqualTo(StateType.StateFollower);
+  }
+
+  /** TestPromotable, TestRaftNodes. */
+  @Test
+  void onlyVotersArePromotable() {
+    assertThat(newTestRaft(1, ids(1), 10, 1).promotable()).isTrue();
+    assertThat(newTestRaft(1, ids(2, 3), 10, 1).promotable()).isFalse();
+    assertThat(newTestLearnerRaft(1, ids(2), ids(1), 10, 1, new MemoryStorage()).promotable())
+        .isFalse();
+    assertThat(newTestRaft(1, ids(3, 2, 1), 10, 1).prs.voterNodes()).containsExactly(1L, 2L, 3L);
+  }
+
+  /** TestCommitAfterRemoveNode: removing a node lowers the quorum and commits pending entries. */
+  @Test
+  void removingNodeCommitsWhatRemainingQuorumHas() {
+    MemoryStorage s = new MemoryStorage();
+    Raft r = newTestRaft(1, ids(1, 2), 5, 1, s);
+    r.becomeCandidate();
+    r.becomeLeader();
+    ConfChange remove = cc(ConfChangeType.ConfChangeRemoveNode, 2);
+    step(r, ccProp(remove));
+    assertThat(nextEnts(r, s)).isEmpty();
+    long ccIndex = r.raftLog.lastIndex();
+    step(
+        r,
+        Message.newBuilder()
+            .setFrom(1)
+            .setTo(1)
+            .setType(MessageType.MsgProp)
+            .addEntries(Entry.newBuilder().setData(bytes("hello")))
+            .build());
+    step(
+        r,
+        Message.newBuilder().setFrom(2).setType(MessageType.MsgAppResp).setIndex(ccIndex).build());
+    List<Entry> ents = nextEnts(r, s);
+    assertThat(ents).hasSize(2);
+    assertThat(ents.get(0).getType()).isEqualTo(EntryType.EntryNormal);
+    assertThat(ents.get(1).getType()).isEqualTo(EntryType.EntryConfChange);
+    r.applyConfChange(RaftUtil.asV2(remove));
+    ents = nextEnts(r, s);
+    assertThat(ents).hasSize(1);
+    assertThat(ents.get(0).getData()).isEqualTo(bytes("hello"));
+  }
+
+  /** A leader removed from the config drops proposals (etcd #7327). */
+  @Test
+  void removedLeaderDropsProposals() {
+    Raft r = newTestRaft(1, ids(1, 2), 5, 1);
+    r.becomeCandidate();
+    r.becomeLeader();
+    r.applyConfChange(RaftUtil.asV2(cc(ConfChangeType.ConfChangeRemoveNode, 1)));
+    assertThat(r.state).isEqualTo(StateType.StateLeader);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.step(RaftTestUtil.prop(1, "x")))
+        .isInstanceOf(ProposalDroppedException.class);
+  }
+}
