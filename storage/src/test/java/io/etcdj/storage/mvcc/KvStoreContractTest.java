@@ -195,6 +195,15 @@ abstract class KvStoreContractTest {
     assertThat(c.rev()).isEqualTo(4);
   }
 
+  @Test
+  void keysOnlyDropsValuesButKeepsEverythingElse() throws MvccException {
+    putFooBars();
+    RangeResult r = s.range(bytes("foo"), bytes("foo3"), new RangeOptions(2, 3, false, true));
+    assertThat(r.kvs()).containsExactly(kv("foo", "", 2, 2, 1, 1), kv("foo1", "", 3, 3, 1, 2));
+    assertThat(r.count()).isEqualTo(2);
+    assertThat(r.rev()).isEqualTo(4);
+  }
+
   /** etcd TestKVPutMultipleTimes. */
   @Test
   void putsOfOneKeyRaiseVersionAndKeepCreateRevision() throws MvccException {
