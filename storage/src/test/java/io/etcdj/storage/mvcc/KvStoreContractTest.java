@@ -515,6 +515,47 @@ abstract class KvStoreContractTest {
     }
   }
 
+  /** etcd TestKVSnapshot / Restore(b): the store takes over another backend's whole history. */
+  @Test
+  void restoreFromAnotherBackendReplacesIndexAndRevisions() throws Exception {
+    KvBackend other = newBackend();
+    try (KvStore src = KvStore.open(other, KeyLeases.NONE, null, INLINE)) {
+      for (int i = 0; i < 5; i++) {
+        src.put(bytes("k" + i), bytes("v" + i), 0);
+      }
+      src.deleteRange(bytes("k0"), null);
+      src.compact(3).get();
+    }
+    s.put(bytes("mine"), bytes("gone soon"), 0);
+    s.restore(other);
+    assertThat(s.rev()).isEqualTo(7);
+    assertThat(s.compactRev()).isEqualTo(3);
+    assertThat(s.range(bytes("k"), bytes("l"), RangeOptions.DEFAULT).kvs())
+        .extracting(kv -> kv.getKey().toStringUtf8())
+        .containsExactly("k1", "k2", "k3", "k4");
+    assertThat(s.range(bytes("mine"), null, RangeOptions.DEFAULT).kvs()).isEmpty();
+    assertThat(s.put(bytes("k9"), bytes("x"), 0)).isEqualTo(8);
+  }
+
+  @Test
+  void restoreStopsCompactionsOfTheOldBackend() throws Exception {
+    java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+    s.close();
+    s = KvStore.open(be, KeyLeases.NONE, null, new StoreConfig(1000, 0, queued::add));
+    s.put(bytes("a"), bytes("1"), 0);
+    s.put(bytes("a"), bytes("2"), 0);
+    CompletableFuture<Void> pending = s.compact(2);
+    s.restore(newBackend());
+    while (!queued.isEmpty()) {
+      queued.poll().run();
+    }
+    assertThatThrownBy(pending::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .hasMessage("mvcc: closed");
+    assertThat(s.rev()).isEqualTo(1);
+  }
+
   /** etcd TestCompactAllAndRestore: compacting away a deleted key keeps the revision on reopen. */
   @Test
   void reopenAfterCompactingEverythingKeepsTheRevision() throws Exception {
