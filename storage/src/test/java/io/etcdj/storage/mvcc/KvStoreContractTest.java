@@ -556,6 +556,84 @@ abstract class KvStoreContractTest {
     assertThat(s.rev()).isEqualTo(1);
   }
 
+  /**
+   * Random puts, deletes, multi-op txns, compactions and restarts against a plain model (a copy of
+   * the whole key space per revision); every range at every live revision must match it.
+   */
+  @Test
+  void randomHistoryMatchesModel() throws Exception {
+    java.util.Random rnd = new java.util.Random(7);
+    List<java.util.TreeMap<String, KeyValue>> model = new java.util.ArrayList<>();
+    model.add(new java.util.TreeMap<>()); // revision 0 (unused)
+    model.add(new java.util.TreeMap<>()); // revision 1: empty store
+    long compacted = -1;
+    for (int step = 0; step < 300; step++) {
+      int op = rnd.nextInt(20);
+      if (op == 0 && s.rev() > 2) {
+        long c = Math.max(compacted + 1, s.rev() - rnd.nextInt(5));
+        if (c <= s.rev()) {
+          s.compact(c).get();
+          compacted = c;
+        }
+        continue;
+      }
+      if (op == 1) {
+        restart(KeyLeases.NONE, null);
+        continue;
+      }
+      java.util.TreeMap<String, KeyValue> next =
+          new java.util.TreeMap<>(model.get(model.size() - 1));
+      long rev = model.size();
+      int changes = 0;
+      try (TxnWrite tw = s.write()) {
+        int n = 1 + rnd.nextInt(3);
+        for (int i = 0; i < n; i++) {
+          String k = "k" + rnd.nextInt(8);
+          if (rnd.nextInt(3) == 0) {
+            String end = rnd.nextBoolean() ? null : "k" + (char) (k.charAt(1) + 1 + rnd.nextInt(3));
+            long deleted = tw.deleteRange(bytes(k), end == null ? null : bytes(end)).deleted();
+            java.util.Map<String, KeyValue> gone =
+                end == null
+                    ? (next.containsKey(k) ? java.util.Map.of(k, next.get(k)) : java.util.Map.of())
+                    : new java.util.TreeMap<>(next.subMap(k, end));
+            assertThat(deleted).isEqualTo(gone.size());
+            gone.keySet().forEach(next::remove);
+            changes += gone.size();
+          } else {
+            String v = "v" + step + "." + i;
+            KeyValue prev = next.get(k);
+            tw.put(bytes(k), bytes(v), 0);
+            next.put(
+                k,
+                kv(
+                    k,
+                    v,
+                    prev == null ? rev : prev.getCreateRevision(),
+                    rev,
+                    prev == null ? 1 : prev.getVersion() + 1,
+                    0));
+            changes++;
+          }
+        }
+      }
+      if (changes > 0) {
+        model.add(next);
+      }
+      assertThat(s.rev()).isEqualTo(model.size() - 1);
+    }
+    for (long rev = 1; rev < model.size(); rev++) {
+      if (rev < compacted) {
+        long r = rev;
+        assertThatThrownBy(() -> s.range(bytes("k"), bytes("l"), RangeOptions.atRev(r)))
+            .hasMessage("mvcc: required revision has been compacted");
+        continue;
+      }
+      assertThat(s.range(bytes("k"), bytes("l"), RangeOptions.atRev(rev)).kvs())
+          .as("range at rev %d", rev)
+          .containsExactlyElementsOf(model.get((int) rev).values());
+    }
+  }
+
   /** etcd TestCompactAllAndRestore: compacting away a deleted key keeps the revision on reopen. */
   @Test
   void reopenAfterCompactingEverythingKeepsTheRevision() throws Exception {
