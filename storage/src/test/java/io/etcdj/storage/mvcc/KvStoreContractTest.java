@@ -634,6 +634,28 @@ abstract class KvStoreContractTest {
     }
   }
 
+  @Test
+  void restoreWaitsForTheRunningCompactionToStop() throws Exception {
+    s.close();
+    // Own compaction thread, small batches with pauses: the job is mid-way when restore comes.
+    s = KvStore.open(be, KeyLeases.NONE, null, new StoreConfig(10, 20, null));
+    for (int i = 0; i < 300; i++) {
+      s.put(bytes("k"), bytes("v" + i), 0);
+    }
+    KvBackend old = be;
+    CompletableFuture<Void> compaction = s.compact(300);
+    s.restore(newBackend());
+    // Once restore returns, the old backend is no longer touched (etcd's fifoSched.Stop()).
+    int left = bucket(old, "key").size();
+    assertThatThrownBy(() -> compaction.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .hasMessage("mvcc: closed");
+    assertThat(bucket(old, "key")).hasSize(left);
+    assertThat(left).isGreaterThan(1);
+    assertThat(s.rev()).isEqualTo(1);
+  }
+
   /** etcd TestCompactAllAndRestore: compacting away a deleted key keeps the revision on reopen. */
   @Test
   void reopenAfterCompactingEverythingKeepsTheRevision() throws Exception {
