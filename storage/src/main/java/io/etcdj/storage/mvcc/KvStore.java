@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
@@ -73,6 +74,12 @@ public final class KvStore implements AutoCloseable {
 
   /** Cache of {@code meta/consistent_index}; 0 = not loaded yet. */
   private final AtomicLong consistentIndex = new AtomicLong();
+
+  /**
+   * Counted down when the compaction job that set it ends; lets restore and close wait for the one
+   * job that may be mid-batch on the old backend (etcd's {@code fifoSched.Stop()}).
+   */
+  private final AtomicReference<CountDownLatch> runningCompaction = new AtomicReference<>();
 
   /** Tells the compaction jobs of the current backend to stop (replaced on restore). */
   @GuardedBy("mu")
@@ -338,6 +345,8 @@ public final class KvStore implements AutoCloseable {
     TreeIndex index = kvindex;
     Runnable job =
         () -> {
+          CountDownLatch finished = new CountDownLatch(1);
+          runningCompaction.set(finished);
           try {
             if (stop.getCount() == 0) {
               done.completeExceptionally(new MvccException(MvccError.CLOSED));
@@ -352,6 +361,8 @@ public final class KvStore implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             LOG.error("compaction at revision {} failed", rev, e);
             done.completeExceptionally(e);
+          } finally {
+            finished.countDown();
           }
         };
     try {
@@ -517,6 +528,7 @@ public final class KvStore implements AutoCloseable {
     try {
       stopc.countDown();
       stopc = new CountDownLatch(1);
+      awaitRunningCompaction();
       b.setPreCommitHook(null);
       b = newBackend;
       attachBackend(newBackend);
@@ -568,6 +580,24 @@ public final class KvStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for the compaction job that is running, if any, after it was told to stop: it notices
+   * after its current batch. Callers hold {@code mu}; jobs never take it, so this cannot deadlock.
+   */
+  private void awaitRunningCompaction() {
+    CountDownLatch running = runningCompaction.get();
+    if (running == null) {
+      return;
+    }
+    try {
+      if (!running.await(30, TimeUnit.SECONDS)) {
+        LOG.warn("a compaction did not stop within 30 s; continuing");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops compaction work; the backend stays open (its owner closes it). Idempotent. */
   @Override
   public void close() {
@@ -578,6 +608,7 @@ public final class KvStore implements AutoCloseable {
     mu.writeLock().lock();
     try {
       stopc.countDown();
+      awaitRunningCompaction();
     } finally {
       mu.writeLock().unlock();
     }

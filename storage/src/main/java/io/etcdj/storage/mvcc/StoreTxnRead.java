@@ -72,7 +72,8 @@ class StoreTxnRead implements TxnRead {
         throw new IllegalStateException("range cannot find rev (" + r.main() + "," + r.sub() + ")");
       }
       try {
-        kvs.add(KeyValue.parseFrom(stored.values().get(0)));
+        KeyValue kv = KeyValue.parseFrom(stored.values().get(0));
+        kvs.add(ro.keysOnly() ? kv.toBuilder().clearValue().build() : kv);
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("cannot unmarshal event: " + e.getMessage(), e);
       }
