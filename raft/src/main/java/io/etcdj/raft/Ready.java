@@ -63,7 +63,6 @@ public record Ready(
     if (!committedEntries.isEmpty()) {
       return committedEntries.get(committedEntries.size() - 1).getIndex();
     }
-    long index = snapshot.getMetadata().getIndex();
-    return Math.max(index, 0);
+    return snapshot.getMetadata().getIndex();
   }
 }

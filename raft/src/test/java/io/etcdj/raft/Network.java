@@ -56,7 +56,7 @@ final class Network {
     Network nw = new Network(new Random(42), configurer);
     long[] ids = new long[rs.length];
     for (int i = 0; i < rs.length; i++) {
-      ids[i] = i + 1;
+      ids[i] = i + 1L;
     }
     for (int i = 0; i < rs.length; i++) {
       long id = ids[i];

@@ -168,7 +168,7 @@ class RaftPaperTest {
     for (Case c : cases) {
       long[] peers = new long[c.size];
       for (int i = 0; i < c.size; i++) {
-        peers[i] = i + 1;
+        peers[i] = i + 1L;
       }
       Raft r = newTestRaft(1, peers, 10, 1);
       step(r, hup(1));

@@ -235,12 +235,12 @@ class RaftSimulationTest {
       if (k == 0) {
         cuts.clear();
       } else if (k == 1) {
-        long a = 1 + rnd.nextInt(maxNodes);
-        long b = 1 + rnd.nextInt(maxNodes);
+        long a = 1L + rnd.nextInt(maxNodes);
+        long b = 1L + rnd.nextInt(maxNodes);
         cuts.add(pair(a, b));
         cuts.add(pair(b, a));
       } else {
-        long a = 1 + rnd.nextInt(maxNodes);
+        long a = 1L + rnd.nextInt(maxNodes);
         for (long b = 1; b <= maxNodes; b++) {
           if (b != a) {
             cuts.add(pair(a, b));
@@ -280,7 +280,7 @@ class RaftSimulationTest {
       }
       Set<Long> voters = new HashSet<>(cfg.voters.incoming().ids());
       Set<Long> learners = new HashSet<>(cfg.learners.ids());
-      long id = 1 + rnd.nextInt(maxNodes);
+      long id = 1L + rnd.nextInt(maxNodes);
       if (retired.contains(id)) {
         return;
       }
@@ -301,7 +301,7 @@ class RaftSimulationTest {
         type = ConfChangeType.ConfChangeRemoveNode;
       } else {
         // Joint change: promote or add two nodes at once, leaving automatically.
-        long other = 1 + rnd.nextInt(maxNodes);
+        long other = 1L + rnd.nextInt(maxNodes);
         if (other == id || retired.contains(other)) {
           return;
         }
