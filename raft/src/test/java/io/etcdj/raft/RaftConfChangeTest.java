@@ -184,4 +184,70 @@ class RaftConfChangeTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.step(RaftTestUtil.prop(1, "x")))
         .isInstanceOf(ProposalDroppedException.class);
   }
+
+  /** While joint, an entry commits only when both the incoming and outgoing majorities have it. */
+  @Test
+  void jointConfigCommitsOnlyWithBothMajorities() {
+    Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1);
+    r.becomeCandidate();
+    r.becomeLeader();
+    // Replace 3 by 4: voters (1 2 4)&&(1 2 3).
+    r.applyConfChange(
+        io.etcdj.proto.raftpb.ConfChangeV2.newBuilder()
+            .addChanges(
+                io.etcdj.proto.raftpb.ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeRemoveNode)
+                    .setNodeId(3))
+            .addChanges(
+                io.etcdj.proto.raftpb.ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(4))
+            .build());
+    assertThat(r.prs.config.voters.toString()).isEqualTo("(1 2 4)&&(1 2 3)");
+    step(r, RaftTestUtil.prop(1, "x"));
+    long idx = r.raftLog.lastIndex();
+    // 3 alone gives the outgoing majority but not the incoming one.
+    step(r, appResp(3, r.term, idx));
+    assertThat(r.raftLog.committed).isLessThan(idx);
+    // 4 completes the incoming majority {1, 4}; outgoing {1, 3} already has it.
+    step(r, appResp(4, r.term, idx));
+    assertThat(r.raftLog.committed).isEqualTo(idx);
+  }
+
+  private static Message appResp(long from, long term, long index) {
+    return Message.newBuilder()
+        .setFrom(from)
+        .setTo(1)
+        .setType(MessageType.MsgAppResp)
+        .setTerm(term)
+        .setIndex(index)
+        .build();
+  }
+
+  /** Learners' votes are never counted, even when they are granted. */
+  @Test
+  void learnerVotesAreNotCounted() {
+    Raft r = newTestLearnerRaft(1, ids(1, 2, 3), ids(4), 10, 1, new MemoryStorage());
+    step(r, RaftTestUtil.hup(1));
+    assertThat(r.state).isEqualTo(StateType.StateCandidate);
+    step(
+        r,
+        Message.newBuilder()
+            .setFrom(4)
+            .setTo(1)
+            .setType(MessageType.MsgVoteResp)
+            .setTerm(r.term)
+            .build());
+    assertThat(r.state).isEqualTo(StateType.StateCandidate);
+    assertThat(r.prs.tallyVotes().granted()).isEqualTo(1);
+    step(
+        r,
+        Message.newBuilder()
+            .setFrom(2)
+            .setTo(1)
+            .setType(MessageType.MsgVoteResp)
+            .setTerm(r.term)
+            .build());
+    assertThat(r.state).isEqualTo(StateType.StateLeader);
+  }
 }

@@ -531,4 +531,41 @@ class RaftElectionTest {
     r.electionElapsed = 11;
     assertThat(r.pastElectionTimeout()).isTrue();
   }
+
+  /** The network kit's seeded loss: elections still succeed when some messages are lost. */
+  @Test
+  void electionEventuallySucceedsDespiteMessageLoss() {
+    Network n = Network.of(5, Function.identity());
+    for (long from = 1; from <= 5; from++) {
+      for (long to = 1; to <= 5; to++) {
+        if (from != to) {
+          n.drop(from, to, 0.3);
+        }
+      }
+    }
+    int attempts = 0;
+    while (n.peer(1).state != StateType.StateLeader && attempts++ < 50) {
+      n.send(hup(1));
+    }
+    assertThat(n.peer(1).state).isEqualTo(StateType.StateLeader);
+  }
+
+  /** Restarting a node from its storage keeps its term and vote (the kit's restart). */
+  @Test
+  void restartedNodeKeepsPersistedTermAndVote() {
+    Network n = Network.of(3, Function.identity());
+    n.send(hup(1));
+    // Persist node 2's state as a server would, then restart it.
+    Raft r2 = n.peer(2);
+    MemoryStorage s2 = n.storage.get(2L);
+    RaftTestUtil.nextEnts(r2, s2);
+    s2.setHardState(r2.hardState());
+    Raft restarted = n.restart(2);
+    assertThat(restarted.term).isEqualTo(1);
+    assertThat(restarted.vote).isEqualTo(1);
+    assertThat(restarted.raftLog.lastIndex()).isEqualTo(r2.raftLog.lastIndex());
+    assertThat(restarted.promotable()).isTrue();
+    n.send(prop(1, "after restart"));
+    assertThat(n.peer(2).raftLog.committed).isEqualTo(2);
+  }
 }
