@@ -1465,11 +1465,15 @@ final class Raft {
     uncommittedSize = s > uncommittedSize ? 0 : uncommittedSize - s;
   }
 
-  /** Counts v1 conf changes, as etcd 3.4 does when deciding whether it may campaign. */
+  /**
+   * Counts conf changes among unapplied committed entries. etcd 3.4.23 counts only v1 entries; we
+   * count V2 as well (as later etcd does), since a node must not campaign under a membership it has
+   * not applied yet, whatever the entry format.
+   */
   private static int numOfPendingConf(List<Entry> ents) {
     int n = 0;
     for (Entry e : ents) {
-      if (e.getType() == EntryType.EntryConfChange) {
+      if (e.getType() == EntryType.EntryConfChange || e.getType() == EntryType.EntryConfChangeV2) {
         n++;
       }
     }

@@ -579,7 +579,7 @@ class RaftSimulationTest {
         if (idx <= storage.snapshot().getMetadata().getIndex() || idx < storage.firstIndex()) {
           return;
         }
-        storage.createSnapshot(idx, confState, null);
+        storage.createSnapshot(idx, confState, (byte[]) null);
         storage.compact(idx);
       }
     }
