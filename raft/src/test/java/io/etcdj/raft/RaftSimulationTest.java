@@ -76,6 +76,10 @@ class RaftSimulationTest {
     final Set<Long> cuts = new HashSet<>(); // encoded pairs
     final Map<Long, Long> leaderOfTerm = new HashMap<>();
     final Map<Long, Entry> appliedAt = new HashMap<>();
+
+    /** Term of every index any node has seen committed; it must never differ between nodes. */
+    final Map<Long, Long> committedTerm = new HashMap<>();
+
     final int maxNodes;
     final double dropRate;
     final boolean preVote;
@@ -438,8 +442,33 @@ class RaftSimulationTest {
           }
         }
         // The commit index never regresses below what was applied.
-        assertThat(n.rn.hardState().getCommit()).isGreaterThanOrEqualTo(n.raftApplied);
+        long commit = n.rn.hardState().getCommit();
+        assertThat(commit).isGreaterThanOrEqualTo(n.raftApplied);
+        checkCommitted(n, commit);
       }
+    }
+
+    /** Committed entries never change: every node sees the same term at a committed index. */
+    void checkCommitted(SimNode n, long commit) {
+      for (long i = Math.max(n.checkedCommit, 0) + 1; i <= commit; i++) {
+        long t;
+        try {
+          t = n.rn.raft().raftLog.term(i);
+        } catch (StorageException e) {
+          continue; // compacted away here
+        }
+        if (t == 0) {
+          continue; // behind a snapshot
+        }
+        Long prev = committedTerm.putIfAbsent(i, t);
+        if (prev != null && prev != t) {
+          throw new AssertionError(
+              String.format(
+                  "node %d has term %d at committed index %d, another node had %d",
+                  n.id, t, i, prev));
+        }
+      }
+      n.checkedCommit = Math.max(n.checkedCommit, commit);
     }
 
     /** Heals everything and requires convergence. */
@@ -540,6 +569,9 @@ class RaftSimulationTest {
 
       /** Durable state machine position (survives restarts, like etcd's backend). */
       long smApplied;
+
+      /** Committed indexes already compared against {@code committedTerm}. */
+      long checkedCommit;
 
       ConfState confState = ConfState.getDefaultInstance();
 
