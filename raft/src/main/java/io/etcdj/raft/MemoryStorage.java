@@ -71,8 +71,9 @@ public final class MemoryStorage implements Storage {
     if (ents.size() == 1) {
       throw new UnavailableException();
     }
-    return RaftUtil.limitSize(
-        List.copyOf(ents.subList((int) (lo - offset), (int) (hi - offset))), maxSize);
+    // Limit on the view first so a far-behind reader does not copy the whole tail.
+    return List.copyOf(
+        RaftUtil.limitSize(ents.subList((int) (lo - offset), (int) (hi - offset)), maxSize));
   }
 
   @Override

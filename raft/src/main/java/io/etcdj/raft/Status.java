@@ -30,6 +30,12 @@ public record Status(
     config = config.copy();
   }
 
+  /** A copy of the membership at the time of the status (the record's own stays private). */
+  @Override
+  public TrackerConfig config() {
+    return config.copy();
+  }
+
   static Status of(Raft r) {
     Map<Long, Progress> prs = Map.of();
     if (r.state == StateType.StateLeader) {
