@@ -101,7 +101,9 @@ final class Raft {
   int heartbeatElapsed;
 
   final boolean checkQuorum;
-  final boolean preVote;
+
+  /** Not final only so tests can model a rolling upgrade that enables pre-vote. */
+  boolean preVote;
 
   final int heartbeatTimeout;
   final int electionTimeout;
