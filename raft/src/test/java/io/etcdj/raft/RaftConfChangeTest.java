@@ -250,4 +250,57 @@ class RaftConfChangeTest {
             .build());
     assertThat(r.state).isEqualTo(StateType.StateLeader);
   }
+
+  /**
+   * A learner that does not yet know it was promoted still votes when asked, so a quorum of the
+   * newest config can elect a leader (etcd testdata {@code campaign_learner_must_vote.txt}, etcd PR
+   * 10998).
+   */
+  @Test
+  void learnerNotYetAwareOfPromotionStillVotes() {
+    Raft n1 = newTestLearnerRaft(1, ids(1, 2), ids(3), 10, 1, new MemoryStorage());
+    Raft n2 = newTestLearnerRaft(2, ids(1, 2), ids(3), 10, 1, new MemoryStorage());
+    Raft n3 = newTestLearnerRaft(3, ids(1, 2), ids(3), 10, 1, new MemoryStorage());
+    Network n = Network.ofPeers(n1, n2, n3);
+    n.send(RaftTestUtil.hup(1));
+    assertThat(n1.state).isEqualTo(StateType.StateLeader);
+    // Promote 3; only 1 and 2 learn about (and apply) it.
+    n.isolate(3);
+    ConfChange promote = cc(ConfChangeType.ConfChangeAddNode, 3);
+    n.send(ccProp(promote));
+    assertThat(n2.raftLog.committed).isEqualTo(n1.raftLog.lastIndex());
+    for (Raft r : List.of(n1, n2)) {
+      r.applyConfChange(RaftUtil.asV2(promote));
+      r.raftLog.appliedTo(r.raftLog.committed);
+    }
+    assertThat(n3.isLearner).isTrue();
+    // 1 dies; 2 campaigns and needs 3's vote under the new config.
+    n.recover();
+    n.isolate(1);
+    n.send(RaftTestUtil.hup(2));
+    assertThat(n2.state).isEqualTo(StateType.StateLeader);
+    assertThat(n3.vote).isEqualTo(2);
+  }
+
+  /** A leader that applies its own removal keeps leading but cannot take proposals. */
+  @Test
+  void removedLeaderStopsCountingItself() {
+    Network n = Network.of(3, java.util.function.Function.identity());
+    n.send(RaftTestUtil.hup(1));
+    Raft lead = n.peer(1);
+    ConfChange removeSelf = cc(ConfChangeType.ConfChangeRemoveNode, 1);
+    n.send(ccProp(removeSelf));
+    lead.applyConfChange(RaftUtil.asV2(removeSelf));
+    assertThat(lead.promotable()).isFalse();
+    assertThat(lead.prs.voterNodes()).containsExactly(2L, 3L);
+    // Followers apply it too and elect a new leader among themselves.
+    for (long id = 2; id <= 3; id++) {
+      Raft r = n.peer(id);
+      r.applyConfChange(RaftUtil.asV2(removeSelf));
+      r.raftLog.appliedTo(r.raftLog.committed);
+    }
+    n.isolate(1);
+    n.send(RaftTestUtil.hup(2));
+    assertThat(n.peer(2).state).isEqualTo(StateType.StateLeader);
+  }
 }
