@@ -1,6 +1,7 @@
 package io.etcdj.raft;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import com.google.protobuf.ByteString;
 import io.etcdj.proto.raftpb.ConfState;
 import io.etcdj.proto.raftpb.Entry;
 import io.etcdj.proto.raftpb.HardState;
@@ -70,8 +71,9 @@ public final class MemoryStorage implements Storage {
     if (ents.size() == 1) {
       throw new UnavailableException();
     }
-    return RaftUtil.limitSize(
-        List.copyOf(ents.subList((int) (lo - offset), (int) (hi - offset))), maxSize);
+    // Limit on the view first so a far-behind reader does not copy the whole tail.
+    return List.copyOf(
+        RaftUtil.limitSize(ents.subList((int) (lo - offset), (int) (hi - offset)), maxSize));
   }
 
   @Override
@@ -139,7 +141,12 @@ public final class MemoryStorage implements Storage {
    *
    * @throws SnapOutOfDateException if {@code i} is not newer than the current snapshot
    */
-  public synchronized Snapshot createSnapshot(long i, ConfState cs, byte[] data)
+  public Snapshot createSnapshot(long i, ConfState cs, byte[] data) throws SnapOutOfDateException {
+    return createSnapshot(i, cs, data == null ? null : ByteString.copyFrom(data));
+  }
+
+  /** As {@link #createSnapshot(long, ConfState, byte[])}, without copying the data. */
+  public synchronized Snapshot createSnapshot(long i, ConfState cs, ByteString data)
       throws SnapOutOfDateException {
     if (i <= snapshot.getMetadata().getIndex()) {
       throw new SnapOutOfDateException();
@@ -158,7 +165,7 @@ public final class MemoryStorage implements Storage {
     }
     Snapshot.Builder b = Snapshot.newBuilder().setMetadata(md);
     if (data != null) {
-      b.setData(com.google.protobuf.ByteString.copyFrom(data));
+      b.setData(data);
     }
     snapshot = b.build();
     return snapshot;

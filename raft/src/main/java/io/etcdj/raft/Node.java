@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * (persist, send, apply) and then calls {@link #advance()}. No new Ready is produced before that.
  *
  * <p>Thread-safe. {@link #stop()} is idempotent; afterwards every call fails with {@link
- * StoppedException} (or is ignored, for fire-and-forget calls).
+ * StoppedException} (or is ignored, for fire-and-forget calls). Returned futures are completed on
+ * the loop thread: chain blocking work with the {@code *Async} variants, never directly.
  */
 public final class Node implements AutoCloseable {
   /** Ticks beyond this many unprocessed ones are dropped (etcd's {@code tickc} capacity). */

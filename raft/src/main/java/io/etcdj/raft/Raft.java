@@ -101,7 +101,9 @@ final class Raft {
   int heartbeatElapsed;
 
   final boolean checkQuorum;
-  final boolean preVote;
+
+  /** Not final only so tests can model a rolling upgrade that enables pre-vote. */
+  boolean preVote;
 
   final int heartbeatTimeout;
   final int electionTimeout;
@@ -263,18 +265,16 @@ final class Raft {
     int n = ents.size();
     if (n != 0) {
       switch (pr.state) {
-        case StateReplicate:
+        case StateReplicate -> {
           // Optimistically assume delivery and keep streaming within the inflight window.
           long last = ents.get(n - 1).getIndex();
           pr.optimisticUpdate(last);
           pr.inflights.add(last);
-          break;
-        case StateProbe:
-          pr.probeSent = true;
-          break;
-        default:
-          throw new IllegalStateException(
-              String.format("%x is sending append in unhandled state %s", id, pr.state));
+        }
+        case StateProbe -> pr.probeSent = true;
+        default ->
+            throw new IllegalStateException(
+                String.format("%x is sending append in unhandled state %s", id, pr.state));
       }
     }
     send(m);
@@ -651,26 +651,15 @@ final class Raft {
     }
 
     switch (m.getType()) {
-      case MsgHup:
-        handleHup();
-        break;
-      case MsgVote:
-      case MsgPreVote:
-        handleVoteRequest(m);
-        break;
-      default:
+      case MsgHup -> handleHup();
+      case MsgVote, MsgPreVote -> handleVoteRequest(m);
+      default -> {
         switch (state) {
-          case StateLeader:
-            stepLeader(m);
-            break;
-          case StateCandidate:
-          case StatePreCandidate:
-            stepCandidate(m);
-            break;
-          case StateFollower:
-            stepFollower(m);
-            break;
+          case StateLeader -> stepLeader(m);
+          case StateCandidate, StatePreCandidate -> stepCandidate(m);
+          case StateFollower -> stepFollower(m);
         }
+      }
     }
   }
 
@@ -797,20 +786,23 @@ final class Raft {
   private void stepLeader(Message m) throws ProposalDroppedException {
     // Messages that need no progress of the sender.
     switch (m.getType()) {
-      case MsgBeat:
+      case MsgBeat -> {
         bcastHeartbeat();
         return;
-      case MsgCheckQuorum:
+      }
+      case MsgCheckQuorum -> {
         handleCheckQuorum();
         return;
-      case MsgProp:
+      }
+      case MsgProp -> {
         handlePropose(m);
         return;
-      case MsgReadIndex:
+      }
+      case MsgReadIndex -> {
         handleReadIndex(m);
         return;
-      default:
-        break;
+      }
+      default -> {}
     }
 
     Progress pr = prs.progress.get(m.getFrom());
@@ -819,28 +811,19 @@ final class Raft {
       return;
     }
     switch (m.getType()) {
-      case MsgAppResp:
-        handleAppendResponse(m, pr);
-        break;
-      case MsgHeartbeatResp:
-        handleHeartbeatResponse(m, pr);
-        break;
-      case MsgSnapStatus:
-        handleSnapStatus(m, pr);
-        break;
-      case MsgUnreachable:
+      case MsgAppResp -> handleAppendResponse(m, pr);
+      case MsgHeartbeatResp -> handleHeartbeatResponse(m, pr);
+      case MsgSnapStatus -> handleSnapStatus(m, pr);
+      case MsgUnreachable -> {
         // The transport failed to deliver: stop streaming optimistically and probe instead.
         if (pr.state == ProgressState.StateReplicate) {
           pr.becomeProbe();
         }
         logger.debug(
             "%x failed to send message to %x because it is unreachable [%s]", id, m.getFrom(), pr);
-        break;
-      case MsgTransferLeader:
-        handleTransferLeader(m, pr);
-        break;
-      default:
-        break;
+      }
+      case MsgTransferLeader -> handleTransferLeader(m, pr);
+      default -> {}
     }
   }
 
@@ -958,10 +941,8 @@ final class Raft {
       return;
     }
     switch (pr.state) {
-      case StateProbe:
-        pr.becomeReplicate();
-        break;
-      case StateSnapshot:
+      case StateProbe -> pr.becomeReplicate();
+      case StateSnapshot -> {
         if (pr.match >= pr.pendingSnapshot) {
           // The follower caught up past the snapshot (e.g. via appends): resume replication.
           logger.debug(
@@ -972,10 +953,8 @@ final class Raft {
           pr.becomeProbe();
           pr.becomeReplicate();
         }
-        break;
-      case StateReplicate:
-        pr.inflights.freeLE(m.getIndex());
-        break;
+      }
+      case StateReplicate -> pr.inflights.freeLE(m.getIndex());
     }
 
     if (maybeCommit()) {
@@ -1088,56 +1067,58 @@ final class Raft {
     MessageType myVoteRespType =
         state == StateType.StatePreCandidate ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
     switch (m.getType()) {
-      case MsgProp:
+      case MsgProp -> {
         logger.info("%x no leader at term %d; dropping proposal", id, term);
         throw new ProposalDroppedException();
-      case MsgApp:
+      }
+      case MsgApp -> {
         // A leader exists at our term (m.term == term here).
         becomeFollower(m.getTerm(), m.getFrom());
         handleAppendEntries(m);
-        break;
-      case MsgHeartbeat:
+      }
+      case MsgHeartbeat -> {
         becomeFollower(m.getTerm(), m.getFrom());
         handleHeartbeat(m);
-        break;
-      case MsgSnap:
+      }
+      case MsgSnap -> {
         becomeFollower(m.getTerm(), m.getFrom());
         handleSnapshot(m);
-        break;
-      case MsgTimeoutNow:
-        logger.debug(
-            "%x [term %d state %s] ignored MsgTimeoutNow from %x", id, term, state, m.getFrom());
-        break;
-      default:
+      }
+      case MsgTimeoutNow ->
+          logger.debug(
+              "%x [term %d state %s] ignored MsgTimeoutNow from %x", id, term, state, m.getFrom());
+      default -> {
         if (m.getType() == myVoteRespType) {
-          ProgressTracker.Tally tally = poll(m.getFrom(), m.getType(), !m.getReject());
-          logger.info(
-              "%x has received %d %s votes and %d vote rejections",
-              id, tally.granted(), m.getType(), tally.rejected());
-          switch (tally.result()) {
-            case VoteWon:
-              if (state == StateType.StatePreCandidate) {
-                campaign(CampaignType.ELECTION);
-              } else {
-                becomeLeader();
-                bcastAppend();
-              }
-              break;
-            case VoteLost:
-              // Pre-candidates must also fall back to our real term (m.term would be the
-              // future term of the pre-vote).
-              becomeFollower(term, NONE);
-              break;
-            case VotePending:
-              break;
-          }
+          handleVoteResponse(m);
         }
+      }
+    }
+  }
+
+  private void handleVoteResponse(Message m) {
+    ProgressTracker.Tally tally = poll(m.getFrom(), m.getType(), !m.getReject());
+    logger.info(
+        "%x has received %d %s votes and %d vote rejections",
+        id, tally.granted(), m.getType(), tally.rejected());
+    switch (tally.result()) {
+      case VoteWon -> {
+        if (state == StateType.StatePreCandidate) {
+          campaign(CampaignType.ELECTION);
+        } else {
+          becomeLeader();
+          bcastAppend();
+        }
+      }
+      // Pre-candidates also fall back to our real term (m.term would be the pre-vote's future
+      // term).
+      case VoteLost -> becomeFollower(term, NONE);
+      case VotePending -> {}
     }
   }
 
   private void stepFollower(Message m) throws ProposalDroppedException {
     switch (m.getType()) {
-      case MsgProp:
+      case MsgProp -> {
         if (lead == NONE) {
           logger.info("%x no leader at term %d; dropping proposal", id, term);
           throw new ProposalDroppedException();
@@ -1147,30 +1128,30 @@ final class Raft {
           throw new ProposalDroppedException();
         }
         send(m.toBuilder().setTo(lead));
-        break;
-      case MsgApp:
+      }
+      case MsgApp -> {
         electionElapsed = 0;
         lead = m.getFrom();
         handleAppendEntries(m);
-        break;
-      case MsgHeartbeat:
+      }
+      case MsgHeartbeat -> {
         electionElapsed = 0;
         lead = m.getFrom();
         handleHeartbeat(m);
-        break;
-      case MsgSnap:
+      }
+      case MsgSnap -> {
         electionElapsed = 0;
         lead = m.getFrom();
         handleSnapshot(m);
-        break;
-      case MsgTransferLeader:
+      }
+      case MsgTransferLeader -> {
         if (lead == NONE) {
           logger.info("%x no leader at term %d; dropping leader transfer msg", id, term);
           return;
         }
         send(m.toBuilder().setTo(lead));
-        break;
-      case MsgTimeoutNow:
+      }
+      case MsgTimeoutNow -> {
         if (promotable()) {
           logger.info(
               "%x [term %d] received MsgTimeoutNow from %x and starts an election to get"
@@ -1181,15 +1162,15 @@ final class Raft {
         } else {
           logger.info("%x received MsgTimeoutNow from %x but is not promotable", id, m.getFrom());
         }
-        break;
-      case MsgReadIndex:
+      }
+      case MsgReadIndex -> {
         if (lead == NONE) {
           logger.info("%x no leader at term %d; dropping index reading msg", id, term);
           return;
         }
         send(m.toBuilder().setTo(lead));
-        break;
-      case MsgReadIndexResp:
+      }
+      case MsgReadIndexResp -> {
         if (m.getEntriesCount() != 1) {
           logger.error(
               "%x invalid format of MsgReadIndexResp from %x, entries count: %d",
@@ -1197,9 +1178,8 @@ final class Raft {
           return;
         }
         readStates.add(new ReadState(m.getIndex(), m.getEntries(0).getData()));
-        break;
-      default:
-        break;
+      }
+      default -> {}
     }
   }
 
@@ -1487,11 +1467,15 @@ final class Raft {
     uncommittedSize = s > uncommittedSize ? 0 : uncommittedSize - s;
   }
 
-  /** Counts v1 conf changes, as etcd 3.4 does when deciding whether it may campaign. */
+  /**
+   * Counts conf changes among unapplied committed entries. etcd 3.4.23 counts only v1 entries; we
+   * count V2 as well (as later etcd does), since a node must not campaign under a membership it has
+   * not applied yet, whatever the entry format.
+   */
   private static int numOfPendingConf(List<Entry> ents) {
     int n = 0;
     for (Entry e : ents) {
-      if (e.getType() == EntryType.EntryConfChange) {
+      if (e.getType() == EntryType.EntryConfChange || e.getType() == EntryType.EntryConfChangeV2) {
         n++;
       }
     }
@@ -1513,19 +1497,19 @@ final class Raft {
 
   private void sendMsgReadIndexResponse(Message m) {
     switch (readOnly.option) {
-      case ReadOnlySafe:
+      case ReadOnlySafe -> {
         // Confirm we are still leader with a heartbeat round carrying the request context.
         readOnly.addRequest(raftLog.committed, m);
         // Our own acknowledgement.
         readOnly.recvAck(id, m.getEntries(0).getData());
         bcastHeartbeatWithCtx(m.getEntries(0).getData());
-        break;
-      case ReadOnlyLeaseBased:
+      }
+      case ReadOnlyLeaseBased -> {
         Message resp = responseToReadIndexReq(m, raftLog.committed);
         if (resp != null) {
           msgs.add(resp);
         }
-        break;
+      }
     }
   }
 

@@ -243,7 +243,6 @@ final class RaftLog {
         return entries(firstIndex(), RaftUtil.NO_LIMIT);
       } catch (CompactedException e) {
         // A compaction raced with us; try again.
-        continue;
       } catch (StorageException e) {
         throw new IllegalStateException(e);
       }

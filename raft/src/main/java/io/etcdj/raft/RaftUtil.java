@@ -50,14 +50,11 @@ public final class RaftUtil {
   }
 
   static MessageType voteRespMsgType(MessageType t) {
-    switch (t) {
-      case MsgVote:
-        return MessageType.MsgVoteResp;
-      case MsgPreVote:
-        return MessageType.MsgPreVoteResp;
-      default:
-        throw new IllegalStateException("not a vote message: " + t);
-    }
+    return switch (t) {
+      case MsgVote -> MessageType.MsgVoteResp;
+      case MsgPreVote -> MessageType.MsgPreVoteResp;
+      default -> throw new IllegalStateException("not a vote message: " + t);
+    };
   }
 
   public static boolean isEmptyHardState(HardState st) {
@@ -136,29 +133,22 @@ public final class RaftUtil {
    * automatically. Returns null for a simple change (etcd {@code ConfChangeV2.EnterJoint}).
    */
   public static Boolean enterJoint(ConfChangeV2 cc) {
-    switch (cc.getTransition()) {
-      case ConfChangeTransitionAuto:
-        return cc.getChangesCount() > 1 ? Boolean.TRUE : null;
-      case ConfChangeTransitionJointImplicit:
-        return Boolean.TRUE;
-      case ConfChangeTransitionJointExplicit:
-        return Boolean.FALSE;
-      default:
-        throw new IllegalStateException("unknown transition: " + cc);
-    }
+    return switch (cc.getTransition()) {
+      case ConfChangeTransitionAuto -> cc.getChangesCount() > 1 ? Boolean.TRUE : null;
+      case ConfChangeTransitionJointImplicit -> Boolean.TRUE;
+      case ConfChangeTransitionJointExplicit -> Boolean.FALSE;
+      default -> throw new IllegalStateException("unknown transition: " + cc);
+    };
   }
 
   /** Decodes the ConfChange carried by a conf-change entry as V2, or null for a normal entry. */
   static ConfChangeV2 confChangeOf(Entry e) {
     try {
-      switch (e.getType()) {
-        case EntryConfChange:
-          return asV2(ConfChange.parseFrom(e.getData()));
-        case EntryConfChangeV2:
-          return ConfChangeV2.parseFrom(e.getData());
-        default:
-          return null;
-      }
+      return switch (e.getType()) {
+        case EntryConfChange -> asV2(ConfChange.parseFrom(e.getData()));
+        case EntryConfChangeV2 -> ConfChangeV2.parseFrom(e.getData());
+        default -> null;
+      };
     } catch (InvalidProtocolBufferException ex) {
       throw new IllegalStateException(ex);
     }
@@ -171,20 +161,13 @@ public final class RaftUtil {
       if (b.length() > 0) {
         b.append(' ');
       }
-      switch (cc.getType()) {
-        case ConfChangeAddNode:
-          b.append('v');
-          break;
-        case ConfChangeAddLearnerNode:
-          b.append('l');
-          break;
-        case ConfChangeRemoveNode:
-          b.append('r');
-          break;
-        case ConfChangeUpdateNode:
-          b.append('u');
-          break;
-      }
+      b.append(
+          switch (cc.getType()) {
+            case ConfChangeAddNode -> "v";
+            case ConfChangeAddLearnerNode -> "l";
+            case ConfChangeRemoveNode -> "r";
+            case ConfChangeUpdateNode -> "u";
+          });
       b.append(Long.toUnsignedString(cc.getNodeId()));
     }
     return b.toString();
@@ -229,19 +212,15 @@ public final class RaftUtil {
 
   /** One-line rendering of an entry, {@code term/index type payload}. */
   public static String describeEntry(Entry e, Function<byte[], String> formatter) {
-    String formatted;
-    switch (e.getType()) {
-      case EntryConfChange:
-      case EntryConfChangeV2:
-        ConfChangeV2 cc = confChangeOf(e);
-        formatted = confChangesToString(cc.getChangesList());
-        break;
-      default:
-        formatted =
-            formatter != null
-                ? formatter.apply(e.getData().toByteArray())
-                : '"' + e.getData().toString(StandardCharsets.UTF_8) + '"';
-    }
+    String formatted =
+        switch (e.getType()) {
+          case EntryConfChange, EntryConfChangeV2 ->
+              confChangesToString(confChangeOf(e).getChangesList());
+          default ->
+              formatter != null
+                  ? formatter.apply(e.getData().toByteArray())
+                  : '"' + e.getData().toString(StandardCharsets.UTF_8) + '"';
+        };
     if (!formatted.isEmpty()) {
       formatted = " " + formatted;
     }

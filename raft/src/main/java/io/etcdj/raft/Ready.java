@@ -19,6 +19,8 @@ import java.util.List;
  *   <li>call {@link RawNode#advance}.
  * </ol>
  *
+ * <p>Immutable: the lists are copies.
+ *
  * @param softState the new leader/role, or null if unchanged
  * @param hardState the new term/vote/commit, or the empty HardState if unchanged
  * @param readStates answers to read-index requests
@@ -63,7 +65,6 @@ public record Ready(
     if (!committedEntries.isEmpty()) {
       return committedEntries.get(committedEntries.size() - 1).getIndex();
     }
-    long index = snapshot.getMetadata().getIndex();
-    return Math.max(index, 0);
+    return snapshot.getMetadata().getIndex();
   }
 }

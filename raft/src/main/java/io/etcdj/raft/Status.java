@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * A point-in-time view of a raft node (etcd {@code raft.Status}). {@code progress} is filled only
- * on the leader; {@code config} and every {@link Progress} are private copies.
+ * on the leader; {@code config} and every {@link Progress} are private copies, made on the raft
+ * thread, so a Status may be read from any thread.
  *
  * @param progress per-member progress, ordered by unsigned ID (empty unless leader)
  */
@@ -27,6 +28,12 @@ public record Status(
     progress.forEach((k, v) -> copy.put(k, v.copy()));
     progress = Collections.unmodifiableMap(copy);
     config = config.copy();
+  }
+
+  /** A copy of the membership at the time of the status (the record's own stays private). */
+  @Override
+  public TrackerConfig config() {
+    return config.copy();
   }
 
   static Status of(Raft r) {

@@ -96,7 +96,7 @@ class LeaderTransferTest {
     Raft lead = n.peer(1);
     MemoryStorage ls = n.storage.get(1L);
     RaftTestUtil.nextEnts(lead, ls);
-    ls.createSnapshot(lead.raftLog.applied, lead.prs.confState(), null);
+    ls.createSnapshot(lead.raftLog.applied, lead.prs.confState(), (byte[]) null);
     ls.compact(lead.raftLog.applied);
     n.recover();
     assertThat(lead.prs.progress.get(3L).match).isEqualTo(1);

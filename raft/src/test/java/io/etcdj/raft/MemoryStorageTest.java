@@ -104,7 +104,7 @@ class MemoryStorageTest {
     assertThat(snap.getMetadata().getConfState()).isEqualTo(cs);
     assertThat(snap.getData().toStringUtf8()).isEqualTo("d");
     assertThat(s.snapshot()).isEqualTo(snap);
-    assertThatThrownBy(() -> s.createSnapshot(4, cs, null))
+    assertThatThrownBy(() -> s.createSnapshot(4, cs, (byte[]) null))
         .isInstanceOf(SnapOutOfDateException.class)
         .hasMessage("requested index is older than the existing snapshot");
   }

@@ -56,7 +56,7 @@ final class Network {
     Network nw = new Network(new Random(42), configurer);
     long[] ids = new long[rs.length];
     for (int i = 0; i < rs.length; i++) {
-      ids[i] = i + 1;
+      ids[i] = i + 1L;
     }
     for (int i = 0; i < rs.length; i++) {
       long id = ids[i];
@@ -138,7 +138,12 @@ final class Network {
    */
   Raft restart(long id) {
     MemoryStorage s = storage.get(id);
-    Raft r = new Raft(configurer.apply(RaftTestUtil.config(id, 10, 1, s)).build());
+    Config.Builder b = RaftTestUtil.config(id, 10, 1, s);
+    if (s.initialState().confState().getVotersCount() == 0) {
+      // The kit's nodes keep their membership in the config, not in a snapshot.
+      b.peers(peers.keySet().stream().mapToLong(Long::longValue).toArray());
+    }
+    Raft r = new Raft(configurer.apply(b).build());
     peers.put(id, r);
     return r;
   }

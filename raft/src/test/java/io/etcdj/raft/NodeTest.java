@@ -128,7 +128,7 @@ class NodeTest {
   @Test
   void readIndexDeliversReadState() throws Exception {
     startSingle(new MemoryStorage());
-    node.campaign();
+    node.campaign().get(5, TimeUnit.SECONDS);
     await(() -> node.status().join().softState().raftState() == StateType.StateLeader);
     node.readIndex(bytes("ctx")).get(5, TimeUnit.SECONDS);
     await(() -> !readStates.isEmpty());
@@ -242,7 +242,7 @@ class NodeTest {
   @Test
   void confChangeRoundTripAndSelfRemoval() throws Exception {
     startSingle(new MemoryStorage());
-    node.campaign();
+    node.campaign().get(5, TimeUnit.SECONDS);
     await(() -> node.status().join().softState().raftState() == StateType.StateLeader);
     node.proposeConfChange(
             ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build())

@@ -184,4 +184,123 @@ class RaftConfChangeTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.step(RaftTestUtil.prop(1, "x")))
         .isInstanceOf(ProposalDroppedException.class);
   }
+
+  /** While joint, an entry commits only when both the incoming and outgoing majorities have it. */
+  @Test
+  void jointConfigCommitsOnlyWithBothMajorities() {
+    Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1);
+    r.becomeCandidate();
+    r.becomeLeader();
+    // Replace 3 by 4: voters (1 2 4)&&(1 2 3).
+    r.applyConfChange(
+        io.etcdj.proto.raftpb.ConfChangeV2.newBuilder()
+            .addChanges(
+                io.etcdj.proto.raftpb.ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeRemoveNode)
+                    .setNodeId(3))
+            .addChanges(
+                io.etcdj.proto.raftpb.ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(4))
+            .build());
+    assertThat(r.prs.config.voters.toString()).isEqualTo("(1 2 4)&&(1 2 3)");
+    step(r, RaftTestUtil.prop(1, "x"));
+    long idx = r.raftLog.lastIndex();
+    // 3 alone gives the outgoing majority but not the incoming one.
+    step(r, appResp(3, r.term, idx));
+    assertThat(r.raftLog.committed).isLessThan(idx);
+    // 4 completes the incoming majority {1, 4}; outgoing {1, 3} already has it.
+    step(r, appResp(4, r.term, idx));
+    assertThat(r.raftLog.committed).isEqualTo(idx);
+  }
+
+  private static Message appResp(long from, long term, long index) {
+    return Message.newBuilder()
+        .setFrom(from)
+        .setTo(1)
+        .setType(MessageType.MsgAppResp)
+        .setTerm(term)
+        .setIndex(index)
+        .build();
+  }
+
+  /** Learners' votes are never counted, even when they are granted. */
+  @Test
+  void learnerVotesAreNotCounted() {
+    Raft r = newTestLearnerRaft(1, ids(1, 2, 3), ids(4), 10, 1, new MemoryStorage());
+    step(r, RaftTestUtil.hup(1));
+    assertThat(r.state).isEqualTo(StateType.StateCandidate);
+    step(
+        r,
+        Message.newBuilder()
+            .setFrom(4)
+            .setTo(1)
+            .setType(MessageType.MsgVoteResp)
+            .setTerm(r.term)
+            .build());
+    assertThat(r.state).isEqualTo(StateType.StateCandidate);
+    assertThat(r.prs.tallyVotes().granted()).isEqualTo(1);
+    step(
+        r,
+        Message.newBuilder()
+            .setFrom(2)
+            .setTo(1)
+            .setType(MessageType.MsgVoteResp)
+            .setTerm(r.term)
+            .build());
+    assertThat(r.state).isEqualTo(StateType.StateLeader);
+  }
+
+  /**
+   * A learner that does not yet know it was promoted still votes when asked, so a quorum of the
+   * newest config can elect a leader (etcd testdata {@code campaign_learner_must_vote.txt}, etcd PR
+   * 10998).
+   */
+  @Test
+  void learnerNotYetAwareOfPromotionStillVotes() {
+    Raft n1 = newTestLearnerRaft(1, ids(1, 2), ids(3), 10, 1, new MemoryStorage());
+    Raft n2 = newTestLearnerRaft(2, ids(1, 2), ids(3), 10, 1, new MemoryStorage());
+    Raft n3 = newTestLearnerRaft(3, ids(1, 2), ids(3), 10, 1, new MemoryStorage());
+    Network n = Network.ofPeers(n1, n2, n3);
+    n.send(RaftTestUtil.hup(1));
+    assertThat(n1.state).isEqualTo(StateType.StateLeader);
+    // Promote 3; only 1 and 2 learn about (and apply) it.
+    n.isolate(3);
+    ConfChange promote = cc(ConfChangeType.ConfChangeAddNode, 3);
+    n.send(ccProp(promote));
+    assertThat(n2.raftLog.committed).isEqualTo(n1.raftLog.lastIndex());
+    for (Raft r : List.of(n1, n2)) {
+      r.applyConfChange(RaftUtil.asV2(promote));
+      r.raftLog.appliedTo(r.raftLog.committed);
+    }
+    assertThat(n3.isLearner).isTrue();
+    // 1 dies; 2 campaigns and needs 3's vote under the new config.
+    n.recover();
+    n.isolate(1);
+    n.send(RaftTestUtil.hup(2));
+    assertThat(n2.state).isEqualTo(StateType.StateLeader);
+    assertThat(n3.vote).isEqualTo(2);
+  }
+
+  /** A leader that applies its own removal keeps leading but cannot take proposals. */
+  @Test
+  void removedLeaderStopsCountingItself() {
+    Network n = Network.of(3, java.util.function.Function.identity());
+    n.send(RaftTestUtil.hup(1));
+    Raft lead = n.peer(1);
+    ConfChange removeSelf = cc(ConfChangeType.ConfChangeRemoveNode, 1);
+    n.send(ccProp(removeSelf));
+    lead.applyConfChange(RaftUtil.asV2(removeSelf));
+    assertThat(lead.promotable()).isFalse();
+    assertThat(lead.prs.voterNodes()).containsExactly(2L, 3L);
+    // Followers apply it too and elect a new leader among themselves.
+    for (long id = 2; id <= 3; id++) {
+      Raft r = n.peer(id);
+      r.applyConfChange(RaftUtil.asV2(removeSelf));
+      r.raftLog.appliedTo(r.raftLog.committed);
+    }
+    n.isolate(1);
+    n.send(RaftTestUtil.hup(2));
+    assertThat(n.peer(2).state).isEqualTo(StateType.StateLeader);
+  }
 }

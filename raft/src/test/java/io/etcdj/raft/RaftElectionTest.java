@@ -25,9 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class RaftElectionTest {
 
-  private static final Function<Config.Builder, Config.Builder> PRE_VOTE = b -> b.preVote(true);
-  private static final Function<Config.Builder, Config.Builder> CHECK_QUORUM =
-      b -> b.checkQuorum(true);
+  private static Config.Builder preVote(Config.Builder b) {
+    return b.preVote(true);
+  }
+
+  private static Config.Builder checkQuorum(Config.Builder b) {
+    return b.checkQuorum(true);
+  }
 
   private static Raft raft(long id, long[] peers, Function<Config.Builder, Config.Builder> f) {
     return new Raft(f.apply(config(id, 10, 1, new MemoryStorage()).peers(peers)).build());
@@ -106,7 +110,7 @@ class RaftElectionTest {
   /** TestDuelingPreCandidates. */
   @Test
   void duelingPreCandidatesDoNotDisruptLeader() {
-    Network n = Network.of(3, PRE_VOTE);
+    Network n = Network.of(3, RaftElectionTest::preVote);
     n.cut(1, 3);
     n.send(hup(1));
     n.send(hup(3));
@@ -169,19 +173,13 @@ class RaftElectionTest {
         Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1);
         r.term = 1;
         switch (st) {
-          case StateFollower:
-            r.becomeFollower(r.term, 3);
-            break;
-          case StatePreCandidate:
-            r.becomePreCandidate();
-            break;
-          case StateCandidate:
-            r.becomeCandidate();
-            break;
-          case StateLeader:
+          case StateFollower -> r.becomeFollower(r.term, 3);
+          case StatePreCandidate -> r.becomePreCandidate();
+          case StateCandidate -> r.becomeCandidate();
+          case StateLeader -> {
             r.becomeCandidate();
             r.becomeLeader();
-            break;
+          }
         }
         long origTerm = r.term;
         long newTerm = r.term + 1;
@@ -231,7 +229,7 @@ class RaftElectionTest {
   /** TestLeaderStepdownWhenQuorumActive. */
   @Test
   void leaderStaysWhenQuorumActive() {
-    Raft r = raft(1, ids(1, 2, 3), CHECK_QUORUM);
+    Raft r = raft(1, ids(1, 2, 3), RaftElectionTest::checkQuorum);
     r.becomeCandidate();
     r.becomeLeader();
     for (int i = 0; i < r.electionTimeout + 1; i++) {
@@ -244,7 +242,7 @@ class RaftElectionTest {
   /** TestLeaderStepdownWhenQuorumLost. */
   @Test
   void leaderStepsDownWhenQuorumLost() {
-    Raft r = raft(1, ids(1, 2, 3), CHECK_QUORUM);
+    Raft r = raft(1, ids(1, 2, 3), RaftElectionTest::checkQuorum);
     r.becomeCandidate();
     r.becomeLeader();
     for (int i = 0; i < r.electionTimeout + 1; i++) {
@@ -256,7 +254,7 @@ class RaftElectionTest {
   /** TestLeaderSupersedingWithCheckQuorum. */
   @Test
   void followerInLeaseIgnoresVotesUntilTimeout() {
-    Network n = Network.of(3, CHECK_QUORUM);
+    Network n = Network.of(3, RaftElectionTest::checkQuorum);
     Raft a = n.peer(1);
     Raft b = n.peer(2);
     Raft c = n.peer(3);
@@ -280,7 +278,7 @@ class RaftElectionTest {
   /** TestFreeStuckCandidateWithCheckQuorum. */
   @Test
   void stuckCandidateIsFreedByEmptyAppendResponse() {
-    Network n = Network.of(3, CHECK_QUORUM);
+    Network n = Network.of(3, RaftElectionTest::checkQuorum);
     Raft a = n.peer(1);
     Raft b = n.peer(2);
     Raft c = n.peer(3);
@@ -308,8 +306,8 @@ class RaftElectionTest {
   /** TestNonPromotableVoterWithCheckQuorum. */
   @Test
   void nonPromotableVoterNeverCampaignsButFollows() {
-    Raft a = raft(1, ids(1, 2), CHECK_QUORUM);
-    Raft b = raft(2, ids(1), CHECK_QUORUM);
+    Raft a = raft(1, ids(1, 2), RaftElectionTest::checkQuorum);
+    Raft b = raft(2, ids(1), RaftElectionTest::checkQuorum);
     Network n = Network.ofPeers(a, b);
     b.randomizedElectionTimeout = b.electionTimeout + 1;
     // Remove b from the config.
@@ -332,7 +330,7 @@ class RaftElectionTest {
   /** TestDisruptiveFollower. */
   @Test
   void disruptiveFollowerWithoutPreVoteForcesLeaderDown() {
-    Network n = Network.of(3, CHECK_QUORUM);
+    Network n = Network.of(3, RaftElectionTest::checkQuorum);
     Raft n1 = n.peer(1);
     Raft n2 = n.peer(2);
     Raft n3 = n.peer(3);
@@ -378,7 +376,7 @@ class RaftElectionTest {
   /** TestPreVoteWithSplitVote. */
   @Test
   void preVoteSplitVoteResolvesInNextRound() {
-    Network n = Network.of(3, PRE_VOTE);
+    Network n = Network.of(3, RaftElectionTest::preVote);
     n.send(hup(1));
     n.isolate(1);
     n.send(hup(2), hup(3));
@@ -397,7 +395,7 @@ class RaftElectionTest {
   /** TestNodeWithSmallerTermCanCompleteElection. */
   @Test
   void nodeWithSmallerTermCanCompleteElectionWithPreVote() {
-    Network n = Network.of(3, PRE_VOTE);
+    Network n = Network.of(3, RaftElectionTest::preVote);
     n.cut(1, 3);
     n.cut(2, 3);
     n.send(hup(1));
@@ -530,5 +528,42 @@ class RaftElectionTest {
     assertThat(r.pastElectionTimeout()).isFalse();
     r.electionElapsed = 11;
     assertThat(r.pastElectionTimeout()).isTrue();
+  }
+
+  /** The network kit's seeded loss: elections still succeed when some messages are lost. */
+  @Test
+  void electionEventuallySucceedsDespiteMessageLoss() {
+    Network n = Network.of(5, Function.identity());
+    for (long from = 1; from <= 5; from++) {
+      for (long to = 1; to <= 5; to++) {
+        if (from != to) {
+          n.drop(from, to, 0.3);
+        }
+      }
+    }
+    int attempts = 0;
+    while (n.peer(1).state != StateType.StateLeader && attempts++ < 50) {
+      n.send(hup(1));
+    }
+    assertThat(n.peer(1).state).isEqualTo(StateType.StateLeader);
+  }
+
+  /** Restarting a node from its storage keeps its term and vote (the kit's restart). */
+  @Test
+  void restartedNodeKeepsPersistedTermAndVote() {
+    Network n = Network.of(3, Function.identity());
+    n.send(hup(1));
+    // Persist node 2's state as a server would, then restart it.
+    Raft r2 = n.peer(2);
+    MemoryStorage s2 = n.storage.get(2L);
+    RaftTestUtil.nextEnts(r2, s2);
+    s2.setHardState(r2.hardState());
+    Raft restarted = n.restart(2);
+    assertThat(restarted.term).isEqualTo(1);
+    assertThat(restarted.vote).isEqualTo(1);
+    assertThat(restarted.raftLog.lastIndex()).isEqualTo(r2.raftLog.lastIndex());
+    assertThat(restarted.promotable()).isTrue();
+    n.send(prop(1, "after restart"));
+    assertThat(n.peer(2).raftLog.committed).isEqualTo(2);
   }
 }

@@ -67,14 +67,9 @@ class RaftPaperTest {
         List.of(StateType.StateFollower, StateType.StateCandidate, StateType.StateLeader)) {
       Raft r = newTestRaft(1, ids(1, 2, 3), 10, 1);
       switch (st) {
-        case StateFollower:
-          r.becomeFollower(1, 2);
-          break;
-        case StateCandidate:
-          r.becomeCandidate();
-          break;
-        default:
-          becomeLeaderOf(r);
+        case StateFollower -> r.becomeFollower(1, 2);
+        case StateCandidate -> r.becomeCandidate();
+        default -> becomeLeaderOf(r);
       }
       step(r, msg(0, 1, MessageType.MsgApp, 2));
       assertThat(r.term).isEqualTo(2);
@@ -152,23 +147,23 @@ class RaftPaperTest {
   /** TestLeaderElectionInOneRoundRPC. Reference: section 5.2. */
   @Test
   void electionOutcomeDependsOnVoteCount() {
-    record Case(int size, long[] granted, long[] rejected, StateType want) {}
+    record Case(int size, List<Long> granted, List<Long> rejected, StateType want) {}
     List<Case> cases =
         List.of(
-            new Case(1, ids(), ids(), StateType.StateLeader),
-            new Case(3, ids(2, 3), ids(), StateType.StateLeader),
-            new Case(3, ids(2), ids(), StateType.StateLeader),
-            new Case(5, ids(2, 3, 4, 5), ids(), StateType.StateLeader),
-            new Case(5, ids(2, 3), ids(), StateType.StateLeader),
-            new Case(3, ids(), ids(2, 3), StateType.StateFollower),
-            new Case(5, ids(), ids(2, 3, 4), StateType.StateFollower),
-            new Case(3, ids(), ids(), StateType.StateCandidate),
-            new Case(5, ids(2), ids(), StateType.StateCandidate),
-            new Case(5, ids(2), ids(3), StateType.StateCandidate));
+            new Case(1, List.<Long>of(), List.<Long>of(), StateType.StateLeader),
+            new Case(3, List.<Long>of(2L, 3L), List.<Long>of(), StateType.StateLeader),
+            new Case(3, List.<Long>of(2L), List.<Long>of(), StateType.StateLeader),
+            new Case(5, List.<Long>of(2L, 3L, 4L, 5L), List.<Long>of(), StateType.StateLeader),
+            new Case(5, List.<Long>of(2L, 3L), List.<Long>of(), StateType.StateLeader),
+            new Case(3, List.<Long>of(), List.<Long>of(2L, 3L), StateType.StateFollower),
+            new Case(5, List.<Long>of(), List.<Long>of(2L, 3L, 4L), StateType.StateFollower),
+            new Case(3, List.<Long>of(), List.<Long>of(), StateType.StateCandidate),
+            new Case(5, List.<Long>of(2L), List.<Long>of(), StateType.StateCandidate),
+            new Case(5, List.<Long>of(2L), List.<Long>of(3L), StateType.StateCandidate));
     for (Case c : cases) {
       long[] peers = new long[c.size];
       for (int i = 0; i < c.size; i++) {
-        peers[i] = i + 1;
+        peers[i] = i + 1L;
       }
       Raft r = newTestRaft(1, peers, 10, 1);
       step(r, hup(1));

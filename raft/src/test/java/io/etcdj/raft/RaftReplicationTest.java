@@ -193,7 +193,7 @@ class RaftReplicationTest {
       s.setHardState(HardState.newBuilder().setTerm((Long) c[2]).build());
       Raft r = newTestRaft(1, ids(1), 10, 2, s);
       for (int j = 0; j < matches.length; j++) {
-        long id = j + 1;
+        long id = j + 1L;
         if (id > 1) {
           r.applyConfChange(
               RaftUtil.asV2(

@@ -76,6 +76,10 @@ class RaftSimulationTest {
     final Set<Long> cuts = new HashSet<>(); // encoded pairs
     final Map<Long, Long> leaderOfTerm = new HashMap<>();
     final Map<Long, Entry> appliedAt = new HashMap<>();
+
+    /** Term of every index any node has seen committed; it must never differ between nodes. */
+    final Map<Long, Long> committedTerm = new HashMap<>();
+
     final int maxNodes;
     final double dropRate;
     final boolean preVote;
@@ -235,12 +239,12 @@ class RaftSimulationTest {
       if (k == 0) {
         cuts.clear();
       } else if (k == 1) {
-        long a = 1 + rnd.nextInt(maxNodes);
-        long b = 1 + rnd.nextInt(maxNodes);
+        long a = 1L + rnd.nextInt(maxNodes);
+        long b = 1L + rnd.nextInt(maxNodes);
         cuts.add(pair(a, b));
         cuts.add(pair(b, a));
       } else {
-        long a = 1 + rnd.nextInt(maxNodes);
+        long a = 1L + rnd.nextInt(maxNodes);
         for (long b = 1; b <= maxNodes; b++) {
           if (b != a) {
             cuts.add(pair(a, b));
@@ -280,7 +284,7 @@ class RaftSimulationTest {
       }
       Set<Long> voters = new HashSet<>(cfg.voters.incoming().ids());
       Set<Long> learners = new HashSet<>(cfg.learners.ids());
-      long id = 1 + rnd.nextInt(maxNodes);
+      long id = 1L + rnd.nextInt(maxNodes);
       if (retired.contains(id)) {
         return;
       }
@@ -301,7 +305,7 @@ class RaftSimulationTest {
         type = ConfChangeType.ConfChangeRemoveNode;
       } else {
         // Joint change: promote or add two nodes at once, leaving automatically.
-        long other = 1 + rnd.nextInt(maxNodes);
+        long other = 1L + rnd.nextInt(maxNodes);
         if (other == id || retired.contains(other)) {
           return;
         }
@@ -438,8 +442,33 @@ class RaftSimulationTest {
           }
         }
         // The commit index never regresses below what was applied.
-        assertThat(n.rn.hardState().getCommit()).isGreaterThanOrEqualTo(n.raftApplied);
+        long commit = n.rn.hardState().getCommit();
+        assertThat(commit).isGreaterThanOrEqualTo(n.raftApplied);
+        checkCommitted(n, commit);
       }
+    }
+
+    /** Committed entries never change: every node sees the same term at a committed index. */
+    void checkCommitted(SimNode n, long commit) {
+      for (long i = Math.max(n.checkedCommit, 0) + 1; i <= commit; i++) {
+        long t;
+        try {
+          t = n.rn.raft().raftLog.term(i);
+        } catch (StorageException e) {
+          continue; // compacted away here
+        }
+        if (t == 0) {
+          continue; // behind a snapshot
+        }
+        Long prev = committedTerm.putIfAbsent(i, t);
+        if (prev != null && prev != t) {
+          throw new AssertionError(
+              String.format(
+                  "node %d has term %d at committed index %d, another node had %d",
+                  n.id, t, i, prev));
+        }
+      }
+      n.checkedCommit = Math.max(n.checkedCommit, commit);
     }
 
     /** Heals everything and requires convergence. */
@@ -541,6 +570,9 @@ class RaftSimulationTest {
       /** Durable state machine position (survives restarts, like etcd's backend). */
       long smApplied;
 
+      /** Committed indexes already compared against {@code committedTerm}. */
+      long checkedCommit;
+
       ConfState confState = ConfState.getDefaultInstance();
 
       SimNode(long id, MemoryStorage storage) {
@@ -579,7 +611,7 @@ class RaftSimulationTest {
         if (idx <= storage.snapshot().getMetadata().getIndex() || idx < storage.firstIndex()) {
           return;
         }
-        storage.createSnapshot(idx, confState, null);
+        storage.createSnapshot(idx, confState, (byte[]) null);
         storage.compact(idx);
       }
     }

@@ -269,7 +269,7 @@ class RaftSnapshotTest {
     Raft lead = n.peer(1);
     MemoryStorage ls = n.storage.get(1L);
     RaftTestUtil.nextEnts(lead, ls);
-    ls.createSnapshot(lead.raftLog.applied, lead.prs.confState(), null);
+    ls.createSnapshot(lead.raftLog.applied, lead.prs.confState(), (byte[]) null);
     ls.compact(lead.raftLog.applied);
     n.recover();
     // Heartbeats until the leader learns 3 is active, then the snapshot goes out.

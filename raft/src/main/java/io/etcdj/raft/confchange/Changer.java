@@ -7,7 +7,7 @@ import io.etcdj.raft.tracker.ProgressTracker;
 import io.etcdj.raft.tracker.TrackerConfig;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 /**
  * Computes the membership that results from a configuration change, without touching the tracker it
@@ -29,7 +29,7 @@ public final class Changer {
   }
 
   /** A membership and its progress map, as produced by a change. */
-  public record Result(TrackerConfig config, TreeMap<Long, Progress> progress) {}
+  public record Result(TrackerConfig config, SortedMap<Long, Progress> progress) {}
 
   /**
    * Enters a joint config: the current voters become the outgoing half, and the changes are applied
@@ -63,7 +63,7 @@ public final class Changer {
   public Result leaveJoint() throws ConfChangeException {
     Result r = checkAndCopy();
     TrackerConfig cfg = r.config();
-    TreeMap<Long, Progress> prs = r.progress();
+    SortedMap<Long, Progress> prs = r.progress();
     if (!cfg.voters.isJoint()) {
       throw new ConfChangeException("can't leave a non-joint config");
     }
@@ -103,7 +103,7 @@ public final class Changer {
     return r;
   }
 
-  private void apply(TrackerConfig cfg, TreeMap<Long, Progress> prs, List<ConfChangeSingle> ccs)
+  private void apply(TrackerConfig cfg, SortedMap<Long, Progress> prs, List<ConfChangeSingle> ccs)
       throws ConfChangeException {
     for (ConfChangeSingle cc : ccs) {
       if (cc.getNodeId() == 0) {
@@ -111,19 +111,10 @@ public final class Changer {
         continue;
       }
       switch (cc.getType()) {
-        case ConfChangeAddNode:
-          makeVoter(cfg, prs, cc.getNodeId());
-          break;
-        case ConfChangeAddLearnerNode:
-          makeLearner(cfg, prs, cc.getNodeId());
-          break;
-        case ConfChangeRemoveNode:
-          remove(cfg, prs, cc.getNodeId());
-          break;
-        case ConfChangeUpdateNode:
-          break;
-        default:
-          throw new ConfChangeException("unexpected conf type " + cc.getType().getNumber());
+        case ConfChangeAddNode -> makeVoter(cfg, prs, cc.getNodeId());
+        case ConfChangeAddLearnerNode -> makeLearner(cfg, prs, cc.getNodeId());
+        case ConfChangeRemoveNode -> remove(cfg, prs, cc.getNodeId());
+        case ConfChangeUpdateNode -> {}
       }
     }
     if (cfg.voters.incoming().isEmpty()) {
@@ -131,7 +122,7 @@ public final class Changer {
     }
   }
 
-  private void makeVoter(TrackerConfig cfg, TreeMap<Long, Progress> prs, long id) {
+  private void makeVoter(TrackerConfig cfg, SortedMap<Long, Progress> prs, long id) {
     Progress pr = prs.get(id);
     if (pr == null) {
       initProgress(cfg, prs, id, false);
@@ -147,7 +138,7 @@ public final class Changer {
    * Makes {@code id} a learner. A voter still in the outgoing half cannot become a learner yet (it
    * would be both), so it is staged in learnersNext until the joint config is left.
    */
-  private void makeLearner(TrackerConfig cfg, TreeMap<Long, Progress> prs, long id) {
+  private void makeLearner(TrackerConfig cfg, SortedMap<Long, Progress> prs, long id) {
     Progress pr = prs.get(id);
     if (pr == null) {
       initProgress(cfg, prs, id, true);
@@ -167,7 +158,7 @@ public final class Changer {
     }
   }
 
-  private void remove(TrackerConfig cfg, TreeMap<Long, Progress> prs, long id) {
+  private void remove(TrackerConfig cfg, SortedMap<Long, Progress> prs, long id) {
     if (!prs.containsKey(id)) {
       return;
     }
@@ -181,7 +172,7 @@ public final class Changer {
   }
 
   private void initProgress(
-      TrackerConfig cfg, TreeMap<Long, Progress> prs, long id, boolean isLearner) {
+      TrackerConfig cfg, SortedMap<Long, Progress> prs, long id, boolean isLearner) {
     if (!isLearner) {
       cfg.voters.incoming().add(id);
     } else {
@@ -238,7 +229,7 @@ public final class Changer {
   /** Copies the tracker's config and progress so changes never alias the live state. */
   private Result checkAndCopy() throws ConfChangeException {
     TrackerConfig cfg = tracker.config.copy();
-    TreeMap<Long, Progress> prs = ProgressTracker.newProgressMap();
+    SortedMap<Long, Progress> prs = ProgressTracker.newProgressMap();
     tracker.progress.forEach((id, pr) -> prs.put(id, pr.copy()));
     checkInvariants(cfg, prs);
     return new Result(cfg, prs);

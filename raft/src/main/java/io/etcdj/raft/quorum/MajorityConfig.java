@@ -134,7 +134,7 @@ public final class MajorityConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MajorityConfig && ((MajorityConfig) o).ids.equals(ids);
+    return o instanceof MajorityConfig other && other.ids.equals(ids);
   }
 
   @Override

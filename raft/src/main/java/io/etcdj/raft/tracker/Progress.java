@@ -131,15 +131,11 @@ public final class Progress {
 
   /** Whether the leader should hold off sending appends to this follower. */
   public boolean isPaused() {
-    switch (state) {
-      case StateProbe:
-        return probeSent;
-      case StateReplicate:
-        return inflights.full();
-      case StateSnapshot:
-        return true;
-    }
-    throw new IllegalStateException("unexpected state");
+    return switch (state) {
+      case StateProbe -> probeSent;
+      case StateReplicate -> inflights.full();
+      case StateSnapshot -> true;
+    };
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -20,7 +21,7 @@ public final class ProgressTracker {
   public TrackerConfig config = new TrackerConfig();
 
   /** Ordered by unsigned ID so visits are deterministic. */
-  public TreeMap<Long, Progress> progress = newProgressMap();
+  public SortedMap<Long, Progress> progress = newProgressMap();
 
   private Map<Long, Boolean> votes = new HashMap<>();
   private final int maxInflight;
@@ -29,7 +30,7 @@ public final class ProgressTracker {
     this.maxInflight = maxInflight;
   }
 
-  public static TreeMap<Long, Progress> newProgressMap() {
+  public static SortedMap<Long, Progress> newProgressMap() {
     return new TreeMap<>(Long::compareUnsigned);
   }
 

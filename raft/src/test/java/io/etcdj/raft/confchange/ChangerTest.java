@@ -3,6 +3,7 @@ package io.etcdj.raft.confchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.base.Splitter;
 import io.etcdj.proto.raftpb.ConfChangeSingle;
 import io.etcdj.proto.raftpb.ConfChangeType;
 import io.etcdj.proto.raftpb.ConfState;
@@ -29,27 +30,15 @@ class ChangerTest {
   /** Parses etcd's compact change syntax: {@code v1 l2 r3 u4}. */
   static List<ConfChangeSingle> ccs(String s) {
     List<ConfChangeSingle> out = new ArrayList<>();
-    for (String tok : s.trim().split(" ")) {
-      if (tok.isEmpty()) {
-        continue;
-      }
-      ConfChangeType t;
-      switch (tok.charAt(0)) {
-        case 'v':
-          t = ConfChangeType.ConfChangeAddNode;
-          break;
-        case 'l':
-          t = ConfChangeType.ConfChangeAddLearnerNode;
-          break;
-        case 'r':
-          t = ConfChangeType.ConfChangeRemoveNode;
-          break;
-        case 'u':
-          t = ConfChangeType.ConfChangeUpdateNode;
-          break;
-        default:
-          throw new IllegalArgumentException("unknown input: " + tok);
-      }
+    for (String tok : Splitter.on(' ').omitEmptyStrings().split(s.trim())) {
+      ConfChangeType t =
+          switch (tok.charAt(0)) {
+            case 'v' -> ConfChangeType.ConfChangeAddNode;
+            case 'l' -> ConfChangeType.ConfChangeAddLearnerNode;
+            case 'r' -> ConfChangeType.ConfChangeRemoveNode;
+            case 'u' -> ConfChangeType.ConfChangeUpdateNode;
+            default -> throw new IllegalArgumentException("unknown input: " + tok);
+          };
       out.add(
           ConfChangeSingle.newBuilder()
               .setType(t)
@@ -67,19 +56,15 @@ class ChangerTest {
     String run(String cmd, String args, String input) {
       try {
         Changer c = new Changer(tr, lastIndex);
-        Changer.Result r;
-        switch (cmd) {
-          case "simple":
-            r = c.simple(ccs(input));
-            break;
-          case "enter-joint":
-            r = c.enterJoint(args.contains("autoleave=true"), ccs(input));
-            break;
-          case "leave-joint":
-            r = c.leaveJoint();
-            break;
-          default:
-            return "unknown command";
+        Changer.Result r =
+            switch (cmd) {
+              case "simple" -> c.simple(ccs(input));
+              case "enter-joint" -> c.enterJoint(args.contains("autoleave=true"), ccs(input));
+              case "leave-joint" -> c.leaveJoint();
+              default -> null;
+            };
+        if (r == null) {
+          return "unknown command";
         }
         tr.config = r.config();
         tr.progress = r.progress();
@@ -107,14 +92,18 @@ class ChangerTest {
     assertThat(d.run("simple", "", "v1")).isEqualTo("voters=(1)\n1: StateProbe match=0 next=0\n");
     assertThat(d.run("enter-joint", "", "v2 l1"))
         .isEqualTo(
-            "voters=(2)&&(1) learners_next=(1)\n"
-                + "1: StateProbe match=0 next=0\n"
-                + "2: StateProbe match=0 next=1\n");
+            """
+            voters=(2)&&(1) learners_next=(1)
+            1: StateProbe match=0 next=0
+            2: StateProbe match=0 next=1
+            """);
     assertThat(d.run("leave-joint", "", ""))
         .isEqualTo(
-            "voters=(2) learners=(1)\n"
-                + "1: StateProbe match=0 next=0 learner\n"
-                + "2: StateProbe match=0 next=1\n");
+            """
+            voters=(2) learners=(1)
+            1: StateProbe match=0 next=0 learner
+            2: StateProbe match=0 next=1
+            """);
   }
 
   @Test
