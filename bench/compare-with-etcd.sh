@@ -148,7 +148,7 @@ fmt_ns() { awk -v v="$1" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else if (v 
 median() {
   tr ' ' '\n' <<<"$1" | awk '/^[0-9.]+$/' | sort -g | awk '{ v[NR] = $1 } END {
     if (NR == 0) exit
-    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    if (NR % 2) printf "%.1f\n", v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # Formats each of the whitespace-separated figures of a benchmark's rounds.
