@@ -1,5 +1,8 @@
 package io.etcdj.raft;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
+
 /**
  * The tiny logging hook the raft library writes through (etcd {@code raft/logger.go}). The core has
  * no logging framework; the embedding server adapts this to SLF4J. Messages use {@link
@@ -26,11 +29,15 @@ public interface Logger {
         public void error(String format, Object... args) {}
       };
 
-  void debug(String format, Object... args);
+  @FormatMethod
+  void debug(@FormatString String format, Object... args);
 
-  void info(String format, Object... args);
+  @FormatMethod
+  void info(@FormatString String format, Object... args);
 
-  void warn(String format, Object... args);
+  @FormatMethod
+  void warn(@FormatString String format, Object... args);
 
-  void error(String format, Object... args);
+  @FormatMethod
+  void error(@FormatString String format, Object... args);
 }
