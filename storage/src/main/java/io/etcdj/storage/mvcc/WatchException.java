@@ -1,8 +1,9 @@
 package io.etcdj.storage.mvcc;
 
 /**
- * A watch operation the store refused, carrying etcd's exact error text ({@code mvcc/watcher.go},
- * {@code mvcc/kvstore.go}). Compare with {@link #getMessage()} or the {@link Reason}.
+ * A watch operation the store refused, carrying etcd's exact error text ({@code mvcc/watcher.go}).
+ * Compare with {@link #getMessage()} or the {@link Reason}. ({@code ErrCanceled} lives in {@link
+ * MvccError#CANCELED}.)
  */
 public final class WatchException extends Exception {
 
@@ -12,8 +13,7 @@ public final class WatchException extends Exception {
   public enum Reason {
     WATCHER_NOT_EXIST("mvcc: watcher does not exist"),
     EMPTY_WATCHER_RANGE("mvcc: watcher range is empty"),
-    DUPLICATE_WATCH_ID("mvcc: duplicate watch ID provided on the WatchStream"),
-    CANCELED("mvcc: watcher is canceled");
+    DUPLICATE_WATCH_ID("mvcc: duplicate watch ID provided on the WatchStream");
 
     private final String text;
 
@@ -29,7 +29,7 @@ public final class WatchException extends Exception {
   private final Reason reason;
 
   public WatchException(Reason reason) {
-    super(reason.text());
+    super(reason.text(), null, false, false); // an expected outcome, not a bug: no stack trace
     this.reason = reason;
   }
 
