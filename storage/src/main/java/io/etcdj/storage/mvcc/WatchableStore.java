@@ -444,10 +444,16 @@ public final class WatchableStore implements AutoCloseable {
         synced.add(w);
         continue;
       }
+      // etcd stamps every catch-up response with the current revision, even a capped one that
+      // stops at moreRev - 1. We stamp what the watcher has really seen, so that response
+      // revisions never go backwards (a victim retry reports minRev - 1) and never claim
+      // revisions that were not delivered yet.
+      long seen = cur;
       if (batch.moreRev() != 0) {
         w.minRev = batch.moreRev();
+        seen = batch.moreRev() - 1;
       }
-      if (w.send(WatchResponse.ofEvents(w.id, batch.events(), cur))) {
+      if (w.send(WatchResponse.ofEvents(w.id, batch.events(), seen))) {
         if (batch.moreRev() != 0) {
           continue; // capped batch: stays unsynced and resumes at moreRev
         }

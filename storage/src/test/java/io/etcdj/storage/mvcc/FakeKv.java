@@ -30,6 +30,9 @@ final class FakeKv implements WatchableBacking {
   private final ReentrantLock txnLock = new ReentrantLock();
   private final ConcurrentSkipListMap<Long, List<Change>> history = new ConcurrentSkipListMap<>();
 
+  /** Every change ever made, never compacted: the reference for delivery checks. */
+  private final ConcurrentSkipListMap<Long, List<Change>> fullLog = new ConcurrentSkipListMap<>();
+
   /** Live keys; guarded by txnLock. */
   private final TreeMap<ByteString, KeyValue> live = new TreeMap<>(IntervalTree::compareAffine);
 
@@ -105,6 +108,7 @@ final class FakeKv implements WatchableBacking {
     long end() {
       if (!stored.isEmpty()) {
         history.put(begin + 1, List.copyOf(stored)); // stored, but not yet visible as current
+        fullLog.put(begin + 1, List.copyOf(stored));
       }
       long[] after = new long[1];
       store.endWrite(
@@ -196,6 +200,21 @@ final class FakeKv implements WatchableBacking {
           v.readEvents(from, to, k -> true, out::add);
           return null;
         });
+    return out;
+  }
+
+  /** Every change ever made at revisions >= from, compaction notwithstanding, as events. */
+  List<Event> fullHistoryFrom(long from) {
+    List<Event> out = new ArrayList<>();
+    for (List<Change> cs : fullLog.tailMap(from, true).values()) {
+      for (Change c : cs) {
+        out.add(
+            Event.newBuilder()
+                .setType(c.tombstone() ? Event.EventType.DELETE : Event.EventType.PUT)
+                .setKv(c.kv())
+                .build());
+      }
+    }
     return out;
   }
 

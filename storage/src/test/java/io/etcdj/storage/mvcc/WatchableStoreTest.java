@@ -238,6 +238,8 @@ class WatchableStoreTest {
       WatchResponse r = ws.poll();
       assertThat(r.events()).hasSize(4);
       assertThat(r.events().get(0).getKv().getModRevision()).isEqualTo(1 + 4L * i);
+      // what the watcher has seen so far, not the store's current revision (etcd says 12 each time)
+      assertThat(r.revision()).isEqualTo(4L * (i + 1));
     }
     assertThat(s.syncedSize()).isEqualTo(1);
     assertThat(s.unsyncedSize()).isZero();
