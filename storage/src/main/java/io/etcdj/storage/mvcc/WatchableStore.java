@@ -4,6 +4,8 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.ByteString;
 import io.etcdj.proto.mvccpb.Event;
 import io.etcdj.proto.mvccpb.KeyValue;
+import io.etcdj.storage.backend.Backend;
+import io.etcdj.storage.lease.Lessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,10 @@ public final class WatchableStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchableStore.class);
 
   private final WatchableBacking kv;
+
+  /** The KV store underneath when there is one (null for a test backing). */
+  private final KvStore kvStore;
+
   private final WatchOptions options;
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoClock;
@@ -83,10 +89,89 @@ public final class WatchableStore implements AutoCloseable {
       WatchOptions options,
       ScheduledExecutorService scheduler,
       LongSupplier nanoClock) {
+    this(kv, null, options, scheduler, nanoClock);
+  }
+
+  private WatchableStore(
+      WatchableBacking kv,
+      KvStore kvStore,
+      WatchOptions options,
+      ScheduledExecutorService scheduler,
+      LongSupplier nanoClock) {
     this.kv = kv;
+    this.kvStore = kvStore;
     this.options = options;
     this.scheduler = scheduler;
     this.nanoClock = nanoClock;
+  }
+
+  /**
+   * Wraps a KV store (etcd {@code newWatchableStore}); call {@link #start()} to run the loops. If a
+   * lessor is given, its revokes from now on delete through this store, so watchers see them. Every
+   * write that watchers should see must go through {@link #write()} (or {@link #put}, {@link
+   * #deleteRange}), not through {@code kv} directly.
+   *
+   * @param lessor the store's lessor, or null
+   * @param scheduler runs the sync loop (every {@link WatchOptions#syncInterval()}) and the victim
+   *     loop; not owned, not shut down by {@link #close()}
+   */
+  public static WatchableStore wrap(
+      KvStore kv, Lessor lessor, WatchOptions options, ScheduledExecutorService scheduler) {
+    WatchableStore s =
+        new WatchableStore(new KvStoreWatchBacking(kv), kv, options, scheduler, System::nanoTime);
+    if (lessor != null) {
+      lessor.setRangeDeleter(() -> new StoreTxnDelete(s.write()));
+    }
+    return s;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The KV surface (etcd's watchableStore embeds the store; reads and compaction pass through).
+
+  /** The wrapped KV store, for reads, compaction, hashes. Do not write through it directly. */
+  public KvStore kv() {
+    return requireKv();
+  }
+
+  /** Opens a write txn whose end notifies watchers. End it on the same thread. */
+  public TxnWrite write() {
+    return new WatchableTxnWrite(this, requireKv().write());
+  }
+
+  /** Opens a read txn on the wrapped store. */
+  public TxnRead read() {
+    return requireKv().read();
+  }
+
+  /** A put in its own write txn; returns the new revision. */
+  public long put(byte[] key, byte[] value, long lease) {
+    try (TxnWrite tw = write()) {
+      return tw.put(key, value, lease);
+    }
+  }
+
+  /** A delete-range in its own write txn. */
+  public DeleteResult deleteRange(byte[] key, byte[] end) {
+    try (TxnWrite tw = write()) {
+      return tw.deleteRange(key, end);
+    }
+  }
+
+  /**
+   * Replaces the wrapped store's backend from a snapshot and moves synced watchers to unsynced
+   * (etcd {@code watchableStore.Restore}). Must not run concurrently with writes: like etcd, it is
+   * called from the apply loop, which is also the only writer.
+   */
+  public void restore(Backend newBackend) {
+    KvStore k = requireKv();
+    restore(() -> k.restore(newBackend));
+  }
+
+  private KvStore requireKv() {
+    if (kvStore == null) {
+      throw new IllegalStateException("no KV store under this watchable store");
+    }
+    return kvStore;
   }
 
   /** A new stream whose watchers share one bounded response queue. */
@@ -360,7 +445,7 @@ public final class WatchableStore implements AutoCloseable {
    * Moves synced watchers to unsynced after the KV store was replaced by a snapshot: the history
    * they were synced to may differ from the new one. {@code storeRestore} swaps the store.
    */
-  public void restore(Runnable storeRestore) {
+  void restore(Runnable storeRestore) {
     mu.lock();
     try {
       storeRestore.run();
