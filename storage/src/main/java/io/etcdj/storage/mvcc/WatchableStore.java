@@ -540,7 +540,11 @@ public final class WatchableStore implements AutoCloseable {
       }
       if (w.send(WatchResponse.ofEvents(w.id, batch.events(), seen))) {
         if (batch.moreRev() != 0) {
-          continue; // capped batch: stays unsynced and resumes at moreRev
+          // Capped batch: stays unsynced and resumes at moreRev. Requeue it behind the others so
+          // that, with more than maxWatchersPerSync unsynced, every watcher gets its turn.
+          unsynced.delete(w);
+          unsynced.add(w);
+          continue;
         }
         unsynced.delete(w);
         synced.add(w);
