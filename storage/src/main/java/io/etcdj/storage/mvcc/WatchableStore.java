@@ -265,8 +265,12 @@ public final class WatchableStore implements AutoCloseable {
       if (closed || victims.isEmpty()) {
         victimLoopScheduled = false;
       } else {
-        scheduler.schedule(
-            this::victimLoopPass, options.victimRetryInterval().toNanos(), TimeUnit.NANOSECONDS);
+        // The pass handles its own failures; nothing to learn from the future.
+        var unused =
+            scheduler.schedule(
+                this::victimLoopPass,
+                options.victimRetryInterval().toNanos(),
+                TimeUnit.NANOSECONDS);
       }
     } finally {
       mu.unlock();

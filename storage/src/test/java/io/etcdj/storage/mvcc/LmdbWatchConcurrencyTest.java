@@ -87,7 +87,8 @@ class LmdbWatchConcurrencyTest extends WatchConcurrencyTest {
       public void compact(long rev) {
         if (rev > kv.compactRev()) {
           try {
-            kv.compact(rev); // the backend deletion runs on the store's compaction thread
+            // The backend deletion runs on the store's compaction thread; do not wait for it.
+            var unused = kv.compact(rev);
           } catch (MvccException e) {
             throw new IllegalStateException(e);
           }

@@ -203,16 +203,18 @@ abstract class WatchConcurrencyTest {
     consumers.add(threads.submit(() -> consume(b, byIdB, stop, 2)));
 
     CountDownLatch writersDone = new CountDownLatch(3);
+    List<Future<?>> writers = new ArrayList<>();
     for (int w = 0; w < 3; w++) {
-      long seed = 100 + w;
-      threads.submit(
-          () -> {
-            try {
-              write(new Random(seed), 300);
-            } finally {
-              writersDone.countDown();
-            }
-          });
+      long seed = 100L + w;
+      writers.add(
+          threads.submit(
+              () -> {
+                try {
+                  write(new Random(seed), 300);
+                } finally {
+                  writersDone.countDown();
+                }
+              }));
     }
 
     // Watchers joining mid-stream from the past, and a compactor chasing them.
@@ -236,6 +238,9 @@ abstract class WatchConcurrencyTest {
       }
     }
     assertThat(writersDone.await(30, TimeUnit.SECONDS)).isTrue();
+    for (Future<?> f : writers) {
+      f.get(); // a writer that failed fails the test
+    }
     for (int k = 0; k < 10; k++) {
       kv.put("k" + k, "final"); // every watcher has a last event to wait for
     }
