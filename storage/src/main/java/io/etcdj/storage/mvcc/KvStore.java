@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
@@ -73,6 +74,12 @@ public final class KvStore implements AutoCloseable {
 
   /** Cache of {@code meta/consistent_index}; 0 = not loaded yet. */
   private final AtomicLong consistentIndex = new AtomicLong();
+
+  /**
+   * Counted down when the compaction job that set it ends; lets restore and close wait for the one
+   * job that may be mid-batch on the old backend (etcd's {@code fifoSched.Stop()}).
+   */
+  private final AtomicReference<CountDownLatch> runningCompaction = new AtomicReference<>();
 
   /** Tells the compaction jobs of the current backend to stop (replaced on restore). */
   @GuardedBy("mu")
@@ -338,6 +345,8 @@ public final class KvStore implements AutoCloseable {
     TreeIndex index = kvindex;
     Runnable job =
         () -> {
+          CountDownLatch finished = new CountDownLatch(1);
+          runningCompaction.set(finished);
           try {
             if (stop.getCount() == 0) {
               done.completeExceptionally(new MvccException(MvccError.CLOSED));
@@ -352,6 +361,8 @@ public final class KvStore implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             LOG.error("compaction at revision {} failed", rev, e);
             done.completeExceptionally(e);
+          } finally {
+            finished.countDown();
           }
         };
     try {
@@ -517,6 +528,7 @@ public final class KvStore implements AutoCloseable {
     try {
       stopc.countDown();
       stopc = new CountDownLatch(1);
+      awaitRunningCompaction();
       b.setPreCommitHook(null);
       b = newBackend;
       attachBackend(newBackend);
@@ -542,8 +554,8 @@ public final class KvStore implements AutoCloseable {
   @GuardedBy("mu")
   private void restoreLocked() {
     StoreRestore.Result r = new StoreRestore(b, kvindex, le).run();
-    revMu.writeLock().lock();
     long scheduled;
+    revMu.writeLock().lock();
     try {
       if (r.finishedCompactRev() >= 0) {
         compactMainRev = r.finishedCompactRev();
@@ -558,12 +570,31 @@ public final class KvStore implements AutoCloseable {
     if (scheduled != 0) {
       try {
         updateCompactRev(scheduled);
-        scheduleCompact(scheduled);
+        // Nobody waits for a resumed compaction; failures are logged by the job itself.
+        CompletableFuture<Void> unused = scheduleCompact(scheduled);
         LOG.info("resume scheduled compaction at revision {}", scheduled);
       } catch (MvccException e) {
         LOG.warn(
             "cannot resume scheduled compaction at revision {}: {}", scheduled, e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Waits for the compaction job that is running, if any, after it was told to stop: it notices
+   * after its current batch. Callers hold {@code mu}; jobs never take it, so this cannot deadlock.
+   */
+  private void awaitRunningCompaction() {
+    CountDownLatch running = runningCompaction.get();
+    if (running == null) {
+      return;
+    }
+    try {
+      if (!running.await(30, TimeUnit.SECONDS)) {
+        LOG.warn("a compaction did not stop within 30 s; continuing");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -577,6 +608,7 @@ public final class KvStore implements AutoCloseable {
     mu.writeLock().lock();
     try {
       stopc.countDown();
+      awaitRunningCompaction();
     } finally {
       mu.writeLock().unlock();
     }
@@ -588,6 +620,12 @@ public final class KvStore implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Publishes the next revision; the caller holds {@code revMu}'s write lock. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // only ever written under revMu's write lock
+  void advanceRev() {
+    currentRev++;
   }
 
   KeyLeases leases() {

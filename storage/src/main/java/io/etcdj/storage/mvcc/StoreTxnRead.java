@@ -60,24 +60,25 @@ class StoreTxnRead implements TxnRead {
     if (ro.count()) {
       return new RangeResult(List.of(), curRev, s.kvindex.countRevisions(key, end, atRev));
     }
-    List<Revision> revs = s.kvindex.revisions(key, end, atRev);
+    TreeIndex.Revisions found = s.kvindex.revisions(key, end, atRev, ro.limit());
+    List<Revision> revs = found.revs();
     if (revs.isEmpty()) {
       return new RangeResult(List.of(), curRev, 0);
     }
-    int limit = (int) Math.min(ro.limit() <= 0 ? Long.MAX_VALUE : ro.limit(), revs.size());
-    List<KeyValue> kvs = new ArrayList<>(limit);
-    for (Revision r : revs.subList(0, limit)) {
-      KvBackend.Range found = readRevision(r.toBytes());
-      if (found.values().size() != 1) {
+    List<KeyValue> kvs = new ArrayList<>(revs.size());
+    for (Revision r : revs) {
+      KvBackend.Range stored = readRevision(r.toBytes());
+      if (stored.values().size() != 1) {
         throw new IllegalStateException("range cannot find rev (" + r.main() + "," + r.sub() + ")");
       }
       try {
-        kvs.add(KeyValue.parseFrom(found.values().get(0)));
+        KeyValue kv = KeyValue.parseFrom(stored.values().get(0));
+        kvs.add(ro.keysOnly() ? kv.toBuilder().clearValue().build() : kv);
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("cannot unmarshal event: " + e.getMessage(), e);
       }
     }
-    return new RangeResult(kvs, curRev, revs.size());
+    return new RangeResult(kvs, curRev, found.total());
   }
 
   @Override

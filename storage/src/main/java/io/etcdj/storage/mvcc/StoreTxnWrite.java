@@ -131,7 +131,7 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
         s.txnEnded(tx);
         // Keep new read txns out until the new revision's data is visible in the backend.
         s.revMu.writeLock().lock();
-        s.currentRev++;
+        s.advanceRev();
       }
       tx.unlock();
     } finally {

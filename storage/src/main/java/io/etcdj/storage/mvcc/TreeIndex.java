@@ -122,21 +122,37 @@ final class TreeIndex {
 
   /** The revisions visible at {@code atRev} of the keys in the range, in key order. */
   List<Revision> revisions(byte[] key, byte[] end, long atRev) {
+    return revisions(key, end, atRev, 0).revs();
+  }
+
+  /** The first {@code limit} revisions of a range, and how many keys the whole range has. */
+  record Revisions(List<Revision> revs, int total) {}
+
+  /**
+   * The revisions visible at {@code atRev} of the first {@code limit} ({@code <= 0}: all) keys of
+   * the range that exist then, plus the count of all such keys (etcd 3.5's {@code Revisions} with a
+   * limit: the count still needs the whole walk, the list does not).
+   */
+  Revisions revisions(byte[] key, byte[] end, long atRev, long limit) {
     if (end == null) {
       KeyIndex.Found f = find(key, atRev);
-      return f == null ? List.of() : List.of(f.modified());
+      return f == null ? new Revisions(List.of(), 0) : new Revisions(List.of(f.modified()), 1);
     }
     List<Revision> revs = new ArrayList<>();
+    int[] total = {0};
     visit(
         key,
         end,
         ki -> {
           KeyIndex.Found f = ki.find(atRev);
           if (f != null) {
-            revs.add(f.modified());
+            if (limit <= 0 || total[0] < limit) {
+              revs.add(f.modified());
+            }
+            total[0]++;
           }
         });
-    return revs;
+    return new Revisions(revs, total[0]);
   }
 
   /** How many keys in the range exist at {@code atRev}. */

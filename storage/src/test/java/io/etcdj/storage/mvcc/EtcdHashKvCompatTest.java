@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -168,7 +169,8 @@ class EtcdHashKvCompatTest {
   void hashKvMatchesEtcdAcrossPutsDeletesTxnAndCompaction() throws Exception {
     LmdbBackend be =
         LmdbBackend.open(BackendConfig.builder(dir.resolve("ours")).mapSize(64L << 20).build());
-    try (KvStore s = KvStore.open(be, null, null, StoreConfig.defaults())) {
+    RecordingLeases leases = new RecordingLeases();
+    try (KvStore s = KvStore.open(new BackendKv(be), leases, null, StoreConfig.defaults())) {
       put(s, "foo", "bar");
       put(s, "foo", "bar2");
       put(s, "k1", "v1");
@@ -198,6 +200,50 @@ class EtcdHashKvCompatTest {
       put(s, "z", "zz");
       del(s, "k1");
       assertHashesEqual(s, 8);
+
+      // A lease: its id is stored in each attached key's KeyValue; revoking deletes the keys, in
+      // key order, at one revision.
+      String granted = run(true, "lease", "grant", "600");
+      Matcher id = Pattern.compile("lease ([0-9a-f]+) granted").matcher(granted);
+      assertThat(id.find()).as(granted).isTrue();
+      long lease = Long.parseUnsignedLong(id.group(1), 16);
+      leases.known.add(lease);
+      for (String k : List.of("l2", "l1", "l3")) {
+        run(true, "put", k, "leased", "--lease=" + id.group(1));
+        s.put(bytes(k), bytes("leased"), lease);
+      }
+      put(s, "l3", "unleased");
+      run(true, "lease", "revoke", id.group(1));
+      try (TxnWrite tw = s.write()) {
+        tw.deleteRange(bytes("l1"), null);
+        tw.deleteRange(bytes("l2"), null);
+      }
+
+      // A seeded random tail: puts, deletes, prefix deletes and txns over a few keys.
+      Random rnd = new Random(11);
+      for (int i = 0; i < 30; i++) {
+        int ki = rnd.nextInt(6);
+        String k = "r" + ki;
+        switch (rnd.nextInt(4)) {
+          case 0 -> del(s, k);
+          case 1 -> delPrefix(s, "r" + rnd.nextInt(2));
+          case 2 -> {
+            // etcd rejects a txn touching one key twice ("duplicate key given in txn request").
+            String other = "r" + (ki + 1 + rnd.nextInt(5)) % 6;
+            runWithInput(true, "\nput " + k + " t" + i + "\ndel " + other + "\n\n\n", "txn");
+            try (TxnWrite tw = s.write()) {
+              tw.put(bytes(k), bytes("t" + i), 0);
+              tw.deleteRange(bytes(other), null);
+            }
+          }
+          default -> put(s, k, "v" + i);
+        }
+      }
+      long compactAt = s.rev() - 10;
+      run(true, "compaction", "--physical", Long.toString(compactAt));
+      s.compact(compactAt).get(30, TimeUnit.SECONDS);
+      put(s, "end", "x");
+      assertHashesEqual(s, compactAt + 1);
     } finally {
       be.close();
     }

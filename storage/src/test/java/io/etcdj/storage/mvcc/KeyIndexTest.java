@@ -112,7 +112,7 @@ class KeyIndexTest {
     List<Revision> all = List.of(r(4), r(6), r(8), r(10), r(12), r(14, 1), r(16));
     int[] from = {-1, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0};
     for (int i = 0; i < from.length; i++) {
-      long rev = 17 - i;
+      long rev = 17L - i;
       List<Revision> want = from[i] < 0 ? List.of() : all.subList(from[i], all.size());
       assertThat(ki.since(rev)).as("rev %d", rev).isEqualTo(want);
     }

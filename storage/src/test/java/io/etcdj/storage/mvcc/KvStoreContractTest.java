@@ -195,11 +195,20 @@ abstract class KvStoreContractTest {
     assertThat(c.rev()).isEqualTo(4);
   }
 
+  @Test
+  void keysOnlyDropsValuesButKeepsEverythingElse() throws MvccException {
+    putFooBars();
+    RangeResult r = s.range(bytes("foo"), bytes("foo3"), new RangeOptions(2, 3, false, true));
+    assertThat(r.kvs()).containsExactly(kv("foo", "", 2, 2, 1, 1), kv("foo1", "", 3, 3, 1, 2));
+    assertThat(r.count()).isEqualTo(2);
+    assertThat(r.rev()).isEqualTo(4);
+  }
+
   /** etcd TestKVPutMultipleTimes. */
   @Test
   void putsOfOneKeyRaiseVersionAndKeepCreateRevision() throws MvccException {
     for (int i = 0; i < 10; i++) {
-      long base = i + 1;
+      long base = i + 1L;
       long rev = s.put(bytes("foo"), bytes("bar"), base);
       assertThat(rev).isEqualTo(base + 1);
       RangeResult r = s.range(bytes("foo"), null, RangeOptions.DEFAULT);
@@ -246,7 +255,7 @@ abstract class KvStoreContractTest {
   @Test
   void putThenDeleteRepeatedlyRecreatesTheKey() throws MvccException {
     for (int i = 0; i < 10; i++) {
-      long base = i * 2 + 1;
+      long base = i * 2L + 1;
       assertThat(s.put(bytes("foo"), bytes("bar"), 0)).isEqualTo(base + 1);
       RangeResult r = s.range(bytes("foo"), null, RangeOptions.atRev(base + 1));
       assertThat(r.kvs()).containsExactly(kv("foo", "bar", base + 1, base + 1, 1, 0));
@@ -261,7 +270,7 @@ abstract class KvStoreContractTest {
   @Test
   void txnSeesOwnChangesAtNextRevision() throws MvccException {
     for (int i = 0; i < 10; i++) {
-      long base = i + 1;
+      long base = i + 1L;
       try (TxnWrite tw = s.write()) {
         assertThat(tw.rev()).isEqualTo(base);
         assertThat(tw.range(bytes("foo"), null, RangeOptions.DEFAULT).rev()).isEqualTo(base);
@@ -504,6 +513,147 @@ abstract class KvStoreContractTest {
         s1.close();
       }
     }
+  }
+
+  /** etcd TestKVSnapshot / Restore(b): the store takes over another backend's whole history. */
+  @Test
+  void restoreFromAnotherBackendReplacesIndexAndRevisions() throws Exception {
+    KvBackend other = newBackend();
+    try (KvStore src = KvStore.open(other, KeyLeases.NONE, null, INLINE)) {
+      for (int i = 0; i < 5; i++) {
+        src.put(bytes("k" + i), bytes("v" + i), 0);
+      }
+      src.deleteRange(bytes("k0"), null);
+      src.compact(3).get();
+    }
+    s.put(bytes("mine"), bytes("gone soon"), 0);
+    s.restore(other);
+    assertThat(s.rev()).isEqualTo(7);
+    assertThat(s.compactRev()).isEqualTo(3);
+    assertThat(s.range(bytes("k"), bytes("l"), RangeOptions.DEFAULT).kvs())
+        .extracting(kv -> kv.getKey().toStringUtf8())
+        .containsExactly("k1", "k2", "k3", "k4");
+    assertThat(s.range(bytes("mine"), null, RangeOptions.DEFAULT).kvs()).isEmpty();
+    assertThat(s.put(bytes("k9"), bytes("x"), 0)).isEqualTo(8);
+  }
+
+  @Test
+  void restoreStopsCompactionsOfTheOldBackend() throws Exception {
+    java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+    s.close();
+    s = KvStore.open(be, KeyLeases.NONE, null, new StoreConfig(1000, 0, queued::add));
+    s.put(bytes("a"), bytes("1"), 0);
+    s.put(bytes("a"), bytes("2"), 0);
+    CompletableFuture<Void> pending = s.compact(2);
+    s.restore(newBackend());
+    while (!queued.isEmpty()) {
+      queued.poll().run();
+    }
+    assertThatThrownBy(pending::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .hasMessage("mvcc: closed");
+    assertThat(s.rev()).isEqualTo(1);
+  }
+
+  /**
+   * Random puts, deletes, multi-op txns, compactions and restarts against a plain model (a copy of
+   * the whole key space per revision); every range at every live revision must match it.
+   */
+  @Test
+  void randomHistoryMatchesModel() throws Exception {
+    java.util.Random rnd = new java.util.Random(7);
+    List<java.util.TreeMap<String, KeyValue>> model = new java.util.ArrayList<>();
+    model.add(new java.util.TreeMap<>()); // revision 0 (unused)
+    model.add(new java.util.TreeMap<>()); // revision 1: empty store
+    long compacted = -1;
+    for (int step = 0; step < 300; step++) {
+      int op = rnd.nextInt(20);
+      if (op == 0 && s.rev() > 2) {
+        long c = Math.max(compacted + 1, s.rev() - rnd.nextInt(5));
+        if (c <= s.rev()) {
+          s.compact(c).get();
+          compacted = c;
+        }
+        continue;
+      }
+      if (op == 1) {
+        restart(KeyLeases.NONE, null);
+        continue;
+      }
+      java.util.TreeMap<String, KeyValue> next =
+          new java.util.TreeMap<>(model.get(model.size() - 1));
+      long rev = model.size();
+      int changes = 0;
+      try (TxnWrite tw = s.write()) {
+        int n = 1 + rnd.nextInt(3);
+        for (int i = 0; i < n; i++) {
+          String k = "k" + rnd.nextInt(8);
+          if (rnd.nextInt(3) == 0) {
+            String end = rnd.nextBoolean() ? null : "k" + (char) (k.charAt(1) + 1 + rnd.nextInt(3));
+            long deleted = tw.deleteRange(bytes(k), end == null ? null : bytes(end)).deleted();
+            java.util.Map<String, KeyValue> gone =
+                end == null
+                    ? (next.containsKey(k) ? java.util.Map.of(k, next.get(k)) : java.util.Map.of())
+                    : new java.util.TreeMap<>(next.subMap(k, end));
+            assertThat(deleted).isEqualTo(gone.size());
+            gone.keySet().forEach(next::remove);
+            changes += gone.size();
+          } else {
+            String v = "v" + step + "." + i;
+            KeyValue prev = next.get(k);
+            tw.put(bytes(k), bytes(v), 0);
+            next.put(
+                k,
+                kv(
+                    k,
+                    v,
+                    prev == null ? rev : prev.getCreateRevision(),
+                    rev,
+                    prev == null ? 1 : prev.getVersion() + 1,
+                    0));
+            changes++;
+          }
+        }
+      }
+      if (changes > 0) {
+        model.add(next);
+      }
+      assertThat(s.rev()).isEqualTo(model.size() - 1);
+    }
+    for (long rev = 1; rev < model.size(); rev++) {
+      if (rev < compacted) {
+        long r = rev;
+        assertThatThrownBy(() -> s.range(bytes("k"), bytes("l"), RangeOptions.atRev(r)))
+            .hasMessage("mvcc: required revision has been compacted");
+        continue;
+      }
+      assertThat(s.range(bytes("k"), bytes("l"), RangeOptions.atRev(rev)).kvs())
+          .as("range at rev %d", rev)
+          .containsExactlyElementsOf(model.get((int) rev).values());
+    }
+  }
+
+  @Test
+  void restoreWaitsForTheRunningCompactionToStop() throws Exception {
+    s.close();
+    // Own compaction thread, small batches with pauses: the job is mid-way when restore comes.
+    s = KvStore.open(be, KeyLeases.NONE, null, new StoreConfig(10, 20, null));
+    for (int i = 0; i < 300; i++) {
+      s.put(bytes("k"), bytes("v" + i), 0);
+    }
+    KvBackend old = be;
+    CompletableFuture<Void> compaction = s.compact(300);
+    s.restore(newBackend());
+    // Once restore returns, the old backend is no longer touched (etcd's fifoSched.Stop()).
+    int left = bucket(old, "key").size();
+    assertThatThrownBy(() -> compaction.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .hasMessage("mvcc: closed");
+    assertThat(bucket(old, "key")).hasSize(left);
+    assertThat(left).isGreaterThan(1);
+    assertThat(s.rev()).isEqualTo(1);
   }
 
   /** etcd TestCompactAllAndRestore: compacting away a deleted key keeps the revision on reopen. */

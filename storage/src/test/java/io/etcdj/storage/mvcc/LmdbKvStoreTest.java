@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on the LMDB backend; reopen closes and reopens the file (a restart). */
@@ -14,7 +13,7 @@ class LmdbKvStoreTest extends KvStoreContractTest {
   @TempDir Path dir;
 
   private final List<LmdbBackend> open = new ArrayList<>();
-  private final Map<KvBackend, Path> paths = new IdentityHashMap<>();
+  private final IdentityHashMap<KvBackend, Path> paths = new IdentityHashMap<>();
   private int n;
 
   private KvBackend openAt(Path path) {

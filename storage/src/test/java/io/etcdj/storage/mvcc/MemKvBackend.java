@@ -21,7 +21,8 @@ final class MemKvBackend implements KvBackend {
   private final Map<String, ConcurrentSkipListMap<byte[], byte[]>> buckets =
       new ConcurrentSkipListMap<>();
   private final ReentrantLock batchTx = new ReentrantLock();
-  volatile int commits;
+  final java.util.concurrent.atomic.AtomicInteger commits =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public void createBucket(String bucket) {
@@ -114,7 +115,7 @@ final class MemKvBackend implements KvBackend {
 
   @Override
   public void forceCommit() {
-    commits++;
+    commits.incrementAndGet();
   }
 
   @Override

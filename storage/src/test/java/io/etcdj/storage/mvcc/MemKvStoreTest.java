@@ -14,7 +14,7 @@ class MemKvStoreTest extends KvStoreContractTest {
 
   @Override
   long commits(KvBackend b) {
-    return ((MemKvBackend) b).commits;
+    return ((MemKvBackend) b).commits.get();
   }
 
   @Override

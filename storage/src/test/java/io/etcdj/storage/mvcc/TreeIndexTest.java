@@ -65,6 +65,9 @@ class TreeIndexTest {
       assertThat(rr.revs()).isEqualTo(wantRevs);
       assertThat(ti.revisions(key, end, 3)).isEqualTo(wantRevs);
       assertThat(ti.countRevisions(key, end, 3)).isEqualTo(want.size());
+      TreeIndex.Revisions limited = ti.revisions(key, end, 3, 1);
+      assertThat(limited.revs()).isEqualTo(wantRevs.subList(0, Math.min(1, wantRevs.size())));
+      assertThat(limited.total()).isEqualTo(want.size());
     }
   }
 
