@@ -1,5 +1,6 @@
 package io.etcdj.storage.mvcc;
 
+import io.etcdj.proto.etcdserverpb.ResponseHeader;
 import io.etcdj.proto.mvccpb.Event;
 import java.util.List;
 
@@ -36,6 +37,27 @@ public record WatchResponse(long watchId, List<Event> events, long revision, lon
 
   static WatchResponse compacted(long watchId, long compactRevision) {
     return new WatchResponse(watchId, List.of(), 0, compactRevision);
+  }
+
+  /**
+   * This response as etcd's v3rpc send loop puts it on the wire: the header's revision is {@link
+   * #revision()} (0 for a compaction notice, as etcd sends it), and a compaction notice is also
+   * {@code canceled}. Prev-kv, if wanted, must be filled in first ({@link WatchStream#withPrevKv}).
+   */
+  public io.etcdj.proto.etcdserverpb.WatchResponse toProto(
+      long clusterId, long memberId, long raftTerm) {
+    return io.etcdj.proto.etcdserverpb.WatchResponse.newBuilder()
+        .setHeader(
+            ResponseHeader.newBuilder()
+                .setClusterId(clusterId)
+                .setMemberId(memberId)
+                .setRevision(revision)
+                .setRaftTerm(raftTerm))
+        .setWatchId(watchId)
+        .addAllEvents(events)
+        .setCompactRevision(compactRevision)
+        .setCanceled(compactRevision != 0)
+        .build();
   }
 
   /** True for a response without events that is not a compaction notice. */

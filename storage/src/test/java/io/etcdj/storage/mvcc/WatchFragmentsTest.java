@@ -66,6 +66,29 @@ class WatchFragmentsTest {
   }
 
   @Test
+  void storeResponseMapsToTheWireAsV3rpcDoes() {
+    io.etcdj.storage.mvcc.WatchResponse events =
+        io.etcdj.storage.mvcc.WatchResponse.ofEvents(4, List.of(event(1, 3)), 11);
+    WatchResponse wire = events.toProto(7, 8, 9);
+    assertThat(wire.getHeader())
+        .isEqualTo(
+            ResponseHeader.newBuilder()
+                .setClusterId(7)
+                .setMemberId(8)
+                .setRevision(11)
+                .setRaftTerm(9)
+                .build());
+    assertThat(wire.getWatchId()).isEqualTo(4);
+    assertThat(wire.getEventsList()).containsExactly(event(1, 3));
+    assertThat(wire.getCanceled()).isFalse();
+
+    WatchResponse compacted = io.etcdj.storage.mvcc.WatchResponse.compacted(4, 5).toProto(7, 8, 9);
+    assertThat(compacted.getCompactRevision()).isEqualTo(5);
+    assertThat(compacted.getCanceled()).isTrue();
+    assertThat(compacted.getHeader().getRevision()).isZero();
+  }
+
+  @Test
   void smallResponseIsSentWhole() {
     WatchResponse wr = response(3, 10);
     assertThat(WatchFragments.split(wr, 10_000)).containsExactly(wr);
