@@ -41,7 +41,27 @@ import org.slf4j.LoggerFactory;
  * is: the KV store's write-txn locks, then {@code mu}, then the KV store's revision lock ({@link
  * WatchableBacking#readStable}); the revision lock holder never takes {@code mu}. The sync and
  * victim loops run on the injected scheduler once {@link #start()} is called; tests may instead
- * call {@link #syncWatchers()} and {@link #moveVictims()} directly.
+ * call {@link #syncWatchers()} and {@link #moveVictims()} directly. Give the loops a thread of
+ * their own: a sync pass reads the store's history under the watch lock.
+ *
+ * <p>Deliberate differences from etcd 3.4.23, each closing a gap or duplicate etcd can produce:
+ *
+ * <ul>
+ *   <li>A synced watcher's {@code minRev} advances with every live delivery, so a snapshot restore
+ *       (which re-reads from {@code minRev}) cannot replay events it already sent.
+ *   <li>A capped catch-up response carries the revision the watcher has really seen ({@code moreRev
+ *       - 1}), not the store's current revision, so response revisions never go backwards and never
+ *       claim revisions not yet delivered.
+ *   <li>A watcher whose compaction notice does not fit in its queue sits out the pass instead of
+ *       being handed events past the compacted gap, and a compacted watcher always leaves the
+ *       unsynced group (etcd keeps it there, and notifies again, when more than {@code
+ *       maxWatchersPerSync} watchers are unsynced).
+ *   <li>A watcher moved to unsynced by a restore keeps a future start revision.
+ *   <li>A capped watcher goes to the back of the unsynced queue, so every unsynced watcher gets a
+ *       turn (etcd relies on Go's random map order); a negative start revision means "from now".
+ *   <li>Victim retries run under the lock (sends never block), so cancelling a victim needs no
+ *       sleep-and-retry; {@code progressAll} is etcd 3.5's.
+ * </ul>
  */
 public final class WatchableStore implements AutoCloseable {
 
