@@ -58,6 +58,15 @@ public final class LmdbBackend implements Backend {
   private final Codec<?> codec;
   private final ReentrantLock batchLock = new ReentrantLock();
   private final StampedLock envLock = new StampedLock();
+
+  /**
+   * Taken around every {@code envLock} acquisition. A StampedLock lets new readers in while a
+   * writer waits, so under overlapping reads map growth, defrag and close would wait forever with
+   * the batch lock held. Holding this gate while waiting for the write stamp makes new readers
+   * queue behind the exclusive operation, as bbolt's remap (a Go RWMutex) does.
+   */
+  private final ReentrantLock envGate = new ReentrantLock();
+
   private final Object viewLock = new Object();
   private final Writer writer = new Writer();
   private final AtomicLong commits = new AtomicLong();
@@ -183,7 +192,7 @@ public final class LmdbBackend implements Backend {
   @Override
   public ReadTx concurrentReadTx() {
     checkState(!closed.get(), "backend closed");
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try {
       LmdbStore.Reader disk;
       WriteOverlay view;
@@ -215,7 +224,7 @@ public final class LmdbBackend implements Backend {
   public BackendSnapshot snapshot() throws IOException {
     forceCommit();
     Path tmp = tempPath("snapshot");
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try {
       store.copyTo(tmp);
     } catch (RuntimeException e) {
@@ -232,7 +241,7 @@ public final class LmdbBackend implements Backend {
     Set<Bucket> ignoredBuckets = new HashSet<>();
     ignores.forEach(k -> ignoredBuckets.add(k.bucket()));
     CRC32C crc = new CRC32C();
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try (LmdbStore.Reader disk = store.beginRead()) {
       for (Bucket b : disk.buckets()) {
         crc.update(b.nameBytes());
@@ -266,7 +275,7 @@ public final class LmdbBackend implements Backend {
 
   @Override
   public long sizeInUse() {
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try {
       return store.sizeInUse();
     } finally {
@@ -301,7 +310,7 @@ public final class LmdbBackend implements Backend {
       LOG.info("defragmenting {} (size {} bytes, in use {} bytes)", path, size1, inUse1);
       Path tmp = tempPath("defrag");
       writerDisk.close();
-      long stamp = envLock.writeLock();
+      long stamp = writeStamp();
       try {
         long mapSize = Math.max(config.mapSize(), store.mapSize());
         try {
@@ -354,7 +363,7 @@ public final class LmdbBackend implements Backend {
         closing = false;
       }
       writerDisk.close();
-      long stamp = envLock.writeLock();
+      long stamp = writeStamp();
       try {
         store.close();
       } finally {
@@ -364,6 +373,24 @@ public final class LmdbBackend implements Backend {
       batchLock.unlock();
     }
     LOG.info("closed backend {}", path);
+  }
+
+  private long readStamp() {
+    envGate.lock();
+    try {
+      return envLock.readLock();
+    } finally {
+      envGate.unlock();
+    }
+  }
+
+  private long writeStamp() {
+    envGate.lock();
+    try {
+      return envLock.writeLock();
+    } finally {
+      envGate.unlock();
+    }
   }
 
   private void commitIfPending() {
@@ -429,7 +456,7 @@ public final class LmdbBackend implements Backend {
     long next = Math.multiplyExact(current, 2);
     LOG.warn("backend {} map full at {} bytes; growing to {} bytes", path, current, next);
     writerDisk.close();
-    long stamp = envLock.writeLock();
+    long stamp = writeStamp();
     try {
       store.setMapSize(next);
     } finally {
