@@ -9,6 +9,7 @@ import io.etcdj.proto.etcdserverpb.LeaseCheckpointRequest;
 import io.etcdj.storage.backend.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -351,13 +352,27 @@ public final class LessorImpl implements Lessor {
     } finally {
       mu.readLock().unlock();
     }
-    leases.sort(byExpiry());
-    return leases;
+    return sortedByExpiry(leases);
   }
 
-  /** Soonest expiry first; ties (such as leases that never expire) by ID for a stable order. */
-  private static Comparator<Lease> byExpiry() {
-    return Comparator.comparing(Lease::remaining).thenComparingLong(Lease::id);
+  /**
+   * Soonest expiry first; ties (such as leases that never expire) by ID for a stable order. Each
+   * lease's remaining time is read once, against one clock reading: etcd compares {@code
+   * Remaining()}, which reads the clock on every comparison, and Java's sort throws on the
+   * inconsistent answers that gives (a renew may also move an expiry mid-sort).
+   */
+  private List<Lease> sortedByExpiry(Collection<Lease> leases) {
+    record Keyed(Lease lease, long remainingNanos) {}
+    long now = nanoClock.getAsLong();
+    List<Keyed> keyed = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      keyed.add(new Keyed(lease, lease.remainingNanosAt(now)));
+    }
+    keyed.sort(
+        Comparator.comparingLong(Keyed::remainingNanos).thenComparingLong(k -> k.lease().id()));
+    List<Lease> sorted = new ArrayList<>(keyed.size());
+    keyed.forEach(k -> sorted.add(k.lease()));
+    return sorted;
   }
 
   @Override
@@ -386,8 +401,7 @@ public final class LessorImpl implements Lessor {
    */
   @GuardedBy("mu")
   private void spreadPiledUpExpiries(Duration extend) {
-    List<Lease> leases = new ArrayList<>(leaseMap.values());
-    leases.sort(byExpiry());
+    List<Lease> leases = sortedByExpiry(leaseMap.values());
     long second = Duration.ofSeconds(1).toNanos();
     long baseWindow = leases.get(0).remaining().toNanos();
     long nextWindow = baseWindow + second;
