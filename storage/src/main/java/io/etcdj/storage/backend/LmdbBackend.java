@@ -167,11 +167,26 @@ public final class LmdbBackend implements Backend {
    * data file at {@code dbPath}, replacing what is there; then {@link #open} it.
    */
   public static void installSnapshot(Path snapshotFile, Path dbPath) throws IOException {
-    try (FileChannel ch = FileChannel.open(snapshotFile, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    fsync(snapshotFile);
     Files.move(
         snapshotFile, dbPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    fsyncDirectory(dbPath);
+  }
+
+  private static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  /** Makes a rename into {@code file}'s directory durable (the new entry is directory data). */
+  private static void fsyncDirectory(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+        ch.force(true);
+      }
+    }
   }
 
   /** The buffer proxy actually in use (BYTE_BUFFER falls back when unavailable). */
@@ -315,7 +330,10 @@ public final class LmdbBackend implements Backend {
         long mapSize = Math.max(config.mapSize(), store.mapSize());
         try {
           store.copyTo(tmp);
-        } catch (RuntimeException e) {
+          // mdb_env_copy2 only write()s and close()s the copy: without an fsync a power loss
+          // after the rename could leave a truncated file in place of the database.
+          fsync(tmp);
+        } catch (RuntimeException | IOException e) {
           Files.deleteIfExists(tmp);
           throw e;
         }
@@ -323,6 +341,7 @@ public final class LmdbBackend implements Backend {
         try {
           Files.move(
               tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          fsyncDirectory(path);
         } finally {
           // Reopen whichever file is now in place so the backend stays usable.
           store = TypedLmdbStore.open(path, mapSize, config.maxReaders(), codec);
