@@ -166,32 +166,38 @@ public final class LessorImpl implements Lessor {
       // Without a range deleter etcd returns early and leaves the lease in place; we still remove
       // it (there is nothing to delete), so a store-less lessor does not keep revoked leases.
       TxnDelete txn = rd == null ? null : rd.newTxnDelete();
-      if (txn != null) {
-        // Every member must delete in the same order or the backend hashes diverge. Keys are
-        // ISO-8859-1 strings, so String order is the unsigned byte order Go sorts by.
-        List<String> keys = lease.keys();
-        Collections.sort(keys);
-        for (String key : keys) {
-          txn.deleteRange(LeaseKeys.bytes(key), null);
-        }
-      }
-      // Same backend batch as the key deletions (the TxnDelete holds the reentrant batch lock):
-      // a crash cannot leave the lease without its keys deleted, or the reverse.
-      LeaseBucket b = bucket;
-      b.lock();
       try {
-        mu.writeLock().lock();
-        try {
-          leaseMap.remove(id);
-        } finally {
-          mu.writeLock().unlock();
+        if (txn != null) {
+          // Every member must delete in the same order or the backend hashes diverge. Keys are
+          // ISO-8859-1 strings, so String order is the unsigned byte order Go sorts by.
+          List<String> keys = lease.keys();
+          Collections.sort(keys);
+          for (String key : keys) {
+            txn.deleteRange(LeaseKeys.bytes(key), null);
+          }
         }
-        b.unsafeDelete(id);
+        // Same backend batch as the key deletions (the TxnDelete holds the reentrant batch lock):
+        // a crash cannot leave the lease without its keys deleted, or the reverse.
+        LeaseBucket b = bucket;
+        b.lock();
+        try {
+          mu.writeLock().lock();
+          try {
+            leaseMap.remove(id);
+          } finally {
+            mu.writeLock().unlock();
+          }
+          b.unsafeDelete(id);
+        } finally {
+          b.unlock();
+        }
       } finally {
-        b.unlock();
-      }
-      if (txn != null) {
-        txn.end();
+        // Ended even when a delete failed (etcd would have exited): the txn holds the backend's
+        // batch lock, and leaving it open blocks every other writer forever. The lease then stays
+        // in place for a later revoke.
+        if (txn != null) {
+          txn.end();
+        }
       }
     } finally {
       lease.markRevoked();
