@@ -241,6 +241,9 @@ public final class LmdbBackend implements Backend {
     Path tmp = tempPath("snapshot");
     long stamp = readStamp();
     try {
+      // close() may have run to the end since forceCommit; lmdbjava's Env.copy does not check
+      // for a closed environment and would hand LMDB freed memory (a JVM crash).
+      checkState(!closed.get(), "backend closed");
       store.copyTo(tmp);
     } catch (RuntimeException e) {
       Files.deleteIfExists(tmp);
@@ -310,7 +313,14 @@ public final class LmdbBackend implements Backend {
 
   /** Current LMDB map size in bytes. */
   public long mapSize() {
-    return store.mapSize();
+    long stamp = readStamp();
+    try {
+      // Under the read stamp so defrag or close cannot free the environment mid-call.
+      checkState(!closed.get(), "backend closed");
+      return store.mapSize();
+    } finally {
+      envLock.unlockRead(stamp);
+    }
   }
 
   @Override
