@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -52,6 +53,15 @@ import org.slf4j.LoggerFactory;
 public final class LmdbBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(LmdbBackend.class);
   private static final byte[] EMPTY = new byte[0];
+
+  /**
+   * Data files open in this process. The one piece of static state here, because the rule it
+   * enforces is per process: LMDB must not have an environment open twice in one process (both
+   * opens share {@code db-lock}; the second re-initialises it under the first and corrupts both
+   * views). etcd's applySnapshot opens the new db before closing the old one; here the old one must
+   * be closed first.
+   */
+  private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
   private final BackendConfig config;
   private final Path path;
@@ -151,20 +161,38 @@ public final class LmdbBackend implements Backend {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Path file = config.path().toAbsolutePath().normalize();
+    if (!OPEN_FILES.add(file)) {
+      throw new IllegalStateException(
+          "backend " + file + " is already open in this process; close it before reopening");
+    }
     Codec<?> codec = Codec.forKind(config.bufferKind());
-    LmdbStore store =
-        TypedLmdbStore.open(config.path(), config.mapSize(), config.maxReaders(), codec);
+    LmdbStore store;
+    try {
+      store = TypedLmdbStore.open(config.path(), config.mapSize(), config.maxReaders(), codec);
+    } catch (RuntimeException | Error e) {
+      OPEN_FILES.remove(file);
+      throw e;
+    }
     LOG.info(
         "opened backend {} (map {} bytes, proxy {})",
         config.path(),
         store.mapSize(),
         codec.proxy().getClass().getSimpleName());
-    return new LmdbBackend(config, store, codec);
+    try {
+      return new LmdbBackend(config, store, codec);
+    } catch (RuntimeException | Error e) {
+      store.close();
+      OPEN_FILES.remove(file);
+      throw e;
+    }
   }
 
   /**
    * Moves a received snapshot file (the bytes of {@link BackendSnapshot#writeTo}) into place as the
-   * data file at {@code dbPath}, replacing what is there; then {@link #open} it.
+   * data file at {@code dbPath}, replacing what is there; then {@link #open} it. Unlike etcd's
+   * applySnapshot, the backend open at {@code dbPath} must be closed before that open (LMDB allows
+   * one open per file per process; {@link #open} refuses a second).
    */
   public static void installSnapshot(Path snapshotFile, Path dbPath) throws IOException {
     fsync(snapshotFile);
@@ -401,6 +429,8 @@ public final class LmdbBackend implements Backend {
     } finally {
       batchLock.unlock();
     }
+    // Only once the environment is really closed (a failed final commit leaves it open).
+    OPEN_FILES.remove(path.toAbsolutePath().normalize());
     LOG.info("closed backend {}", path);
   }
 
