@@ -1,0 +1,70 @@
+package io.etcdj.raft;
+
+import io.etcdj.proto.raftpb.Entry;
+import io.etcdj.proto.raftpb.HardState;
+import io.etcdj.proto.raftpb.Message;
+import io.etcdj.proto.raftpb.Snapshot;
+import java.util.List;
+
+/**
+ * Everything raft needs the application to do, handed out by {@link RawNode#ready()} (etcd {@code
+ * raft.Ready}). The application must, in order:
+ *
+ * <ol>
+ *   <li>persist {@code hardState}, {@code entries} and {@code snapshot} (fsync if {@code
+ *       mustSync}); a leader may send {@code messages} in parallel with this step;
+ *   <li>send {@code messages} (after persisting, on a follower: a vote or append acknowledgement
+ *       must be durable before it is acknowledged);
+ *   <li>apply {@code snapshot} and {@code committedEntries} to the state machine;
+ *   <li>call {@link RawNode#advance}.
+ * </ol>
+ *
+ * <p>Immutable: the lists are copies.
+ *
+ * @param softState the new leader/role, or null if unchanged
+ * @param hardState the new term/vote/commit, or the empty HardState if unchanged
+ * @param readStates answers to read-index requests
+ * @param entries entries to persist BEFORE messages are sent
+ * @param snapshot a snapshot to persist, or the empty snapshot (index 0)
+ * @param committedEntries entries to apply, AFTER they were persisted (possibly in an earlier
+ *     Ready)
+ * @param messages messages to send AFTER entries are persisted; a MsgSnap's sender must report the
+ *     outcome with {@link RawNode#reportSnapshot}
+ * @param mustSync whether the HardState and entries must be synced to disk
+ */
+public record Ready(
+    SoftState softState,
+    HardState hardState,
+    List<ReadState> readStates,
+    List<Entry> entries,
+    Snapshot snapshot,
+    List<Entry> committedEntries,
+    List<Message> messages,
+    boolean mustSync) {
+
+  public Ready {
+    readStates = List.copyOf(readStates);
+    entries = List.copyOf(entries);
+    committedEntries = List.copyOf(committedEntries);
+    messages = List.copyOf(messages);
+  }
+
+  /** Whether there is anything at all to do. */
+  public boolean containsUpdates() {
+    return softState != null
+        || !RaftUtil.isEmptyHardState(hardState)
+        || !RaftUtil.isEmptySnap(snapshot)
+        || !entries.isEmpty()
+        || !committedEntries.isEmpty()
+        || !messages.isEmpty()
+        || !readStates.isEmpty();
+  }
+
+  /** The index applied once this Ready is handled: last committed entry, else the snapshot. */
+  long appliedCursor() {
+    if (!committedEntries.isEmpty()) {
+      return committedEntries.get(committedEntries.size() - 1).getIndex();
+    }
+    return snapshot.getMetadata().getIndex();
+  }
+}

@@ -1,0 +1,77 @@
+package io.etcdj.raft;
+
+import io.etcdj.proto.raftpb.HardState;
+import io.etcdj.raft.tracker.Progress;
+import io.etcdj.raft.tracker.TrackerConfig;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A point-in-time view of a raft node (etcd {@code raft.Status}). {@code progress} is filled only
+ * on the leader; {@code config} and every {@link Progress} are private copies, made on the raft
+ * thread, so a Status may be read from any thread.
+ *
+ * @param progress per-member progress, ordered by unsigned ID (empty unless leader)
+ */
+public record Status(
+    long id,
+    HardState hardState,
+    SoftState softState,
+    long applied,
+    long leadTransferee,
+    TrackerConfig config,
+    Map<Long, Progress> progress) {
+
+  public Status {
+    TreeMap<Long, Progress> copy = new TreeMap<>(Long::compareUnsigned);
+    progress.forEach((k, v) -> copy.put(k, v.copy()));
+    progress = Collections.unmodifiableMap(copy);
+    config = config.copy();
+  }
+
+  /** A copy of the membership at the time of the status (the record's own stays private). */
+  @Override
+  public TrackerConfig config() {
+    return config.copy();
+  }
+
+  static Status of(Raft r) {
+    Map<Long, Progress> prs = Map.of();
+    if (r.state == StateType.StateLeader) {
+      prs = r.prs.progress;
+    }
+    return new Status(
+        r.id, r.hardState(), r.softState(), r.raftLog.applied, r.leadTransferee, r.prs.config, prs);
+  }
+
+  /** etcd's JSON rendering ({@code Status.MarshalJSON}): IDs in hex. */
+  public String toJson() {
+    StringBuilder j =
+        new StringBuilder(
+            String.format(
+                "{\"id\":\"%x\",\"term\":%d,\"vote\":\"%x\",\"commit\":%d,\"lead\":\"%x\","
+                    + "\"raftState\":\"%s\",\"applied\":%d,\"progress\":{",
+                id,
+                hardState.getTerm(),
+                hardState.getVote(),
+                hardState.getCommit(),
+                softState.lead(),
+                softState.raftState(),
+                applied));
+    boolean first = true;
+    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+      if (!first) {
+        j.append(',');
+      }
+      first = false;
+      Progress p = e.getValue();
+      j.append(
+          String.format(
+              "\"%x\":{\"match\":%d,\"next\":%d,\"state\":\"%s\"}",
+              e.getKey(), p.match, p.next, p.state));
+    }
+    j.append("},").append(String.format("\"leadtransferee\":\"%x\"}", leadTransferee));
+    return j.toString();
+  }
+}
