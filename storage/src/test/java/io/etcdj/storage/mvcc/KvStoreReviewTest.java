@@ -141,4 +141,23 @@ class KvStoreReviewTest {
       assertThat(a.getVersion()).isEqualTo(1);
     }
   }
+
+  /**
+   * The index must not keep the caller's key array: a caller that reuses its buffer after a put
+   * (say, a decoder's scratch array) would otherwise reorder the index under its lock and make
+   * later deletes write tombstones for the wrong key.
+   */
+  @Test
+  void indexDoesNotAliasCallersKeyArray() throws Exception {
+    try (KvStore s = KvStore.open(new MemKvBackend(), KeyLeases.NONE, null, INLINE)) {
+      byte[] scratch = bytes("b");
+      s.put(scratch, bytes("1"), 0);
+      scratch[0] = 'z';
+      s.put(bytes("c"), bytes("2"), 0);
+      assertThat(keys(s.range(bytes("a"), new byte[0], RangeOptions.DEFAULT)))
+          .containsExactly("b", "c");
+      assertThat(s.deleteRange(bytes("b"), null).deleted()).isEqualTo(1);
+      assertThat(keys(s.range(bytes("a"), new byte[0], RangeOptions.DEFAULT))).containsExactly("c");
+    }
+  }
 }
