@@ -17,8 +17,8 @@ class KvStoreReviewTest {
    * revision of the deleted key. When the deleted keys fill exactly whole batches, the batch that
    * removes them is committed before the one that writes {@code finishedCompactRev}; a crash in
    * between leaves {@code scheduledCompactRev} ahead of every stored revision. Reopening must not
-   * move the revision back (later etcd: "adjust the current revision using the scheduled compact
-   * revision"), or new writes reuse revisions that the resumed compaction then deletes.
+   * move the revision back, or new writes reuse revisions and the resumed compaction fails with
+   * ErrFutureRev (etcd issue #17780, fixed after 3.4.23 by PR #17815 in {@code store.restore}).
    */
   @Test
   void reopenAfterCrashMidCompactionOfTombstoneKeepsRevision() throws Exception {
