@@ -483,17 +483,15 @@ public final class Wal implements AutoCloseable {
     if (segments.isEmpty()) {
       return;
     }
-    int smaller = -1;
+    // No segment starting at or after index: release all but the last.
+    int smaller = segments.size() - 1;
     for (int i = 0; i < segments.size(); i++) {
       long lockIndex = WalNames.mustParse(segments.get(i).name()).index();
       if (Long.compareUnsigned(lockIndex, index) >= 0) {
+        // -1 when even the first segment starts there: it holds needed entries, keep everything.
         smaller = i - 1;
         break;
       }
-    }
-    if (smaller == -1) {
-      // No segment starts at or after index: release all but the last.
-      smaller = segments.size() - 1;
     }
     if (smaller <= 0) {
       return;
