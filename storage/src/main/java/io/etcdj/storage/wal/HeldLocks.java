@@ -37,9 +37,11 @@ import java.util.Map;
 final class HeldLocks {
   private static final Object MU = new Object();
 
-  /** Locked file key to the descriptors whose close waits for the unlock. */
+  /** Locked file key to the lock holder's descriptor and those whose close waits for the unlock. */
   @GuardedBy("MU")
-  private static final Map<Object, List<FileChannel>> HELD = new HashMap<>();
+  private static final Map<Object, Held> HELD = new HashMap<>();
+
+  private record Held(FileChannel holder, List<FileChannel> parked) {}
 
   private HeldLocks() {}
 
@@ -60,8 +62,29 @@ final class HeldLocks {
       return false;
     }
     synchronized (MU) {
-      return HELD.containsKey(key);
+      return live(key) != null;
     }
+  }
+
+  /**
+   * The entry of {@code key}, dropping it if its holder's channel was closed behind our back (an
+   * interrupt closes a channel and with it the lock); parked descriptors are closed then.
+   */
+  @GuardedBy("MU")
+  private static Held live(Object key) {
+    Held h = HELD.get(key);
+    if (h != null && !h.holder().isOpen()) {
+      HELD.remove(key);
+      for (FileChannel p : h.parked()) {
+        try {
+          p.close();
+        } catch (IOException e) {
+          // Nothing to keep safe any more; the descriptor is gone either way.
+        }
+      }
+      return null;
+    }
+    return h;
   }
 
   /**
@@ -70,7 +93,7 @@ final class HeldLocks {
    */
   static FileLock tryLock(Object key, FileChannel ch) throws IOException {
     synchronized (MU) {
-      if (HELD.containsKey(key)) {
+      if (live(key) != null) {
         return null;
       }
       FileLock lock;
@@ -80,7 +103,7 @@ final class HeldLocks {
         return null;
       }
       if (lock != null) {
-        HELD.put(key, new ArrayList<>());
+        HELD.put(key, new Held(ch, new ArrayList<>()));
       }
       return lock;
     }
@@ -92,9 +115,9 @@ final class HeldLocks {
    */
   static void closeUnlocked(Object key, FileChannel ch) throws IOException {
     synchronized (MU) {
-      List<FileChannel> parked = HELD.get(key);
-      if (parked != null) {
-        parked.add(ch);
+      Held h = live(key);
+      if (h != null) {
+        h.parked().add(ch);
         return;
       }
     }
@@ -103,9 +126,13 @@ final class HeldLocks {
 
   /** Closes the descriptor holding the lock of {@code key}, then every descriptor parked on it. */
   static void closeLocked(Object key, FileChannel ch) throws IOException {
-    List<FileChannel> parked;
+    List<FileChannel> parked = null;
     synchronized (MU) {
-      parked = HELD.remove(key);
+      Held h = HELD.get(key);
+      if (h != null && h.holder() == ch) {
+        HELD.remove(key);
+        parked = h.parked();
+      }
       // Closed under MU so that no other descriptor is parked on a lock that is already gone.
       ch.close();
     }
