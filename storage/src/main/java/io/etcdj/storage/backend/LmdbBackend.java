@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -53,11 +54,29 @@ public final class LmdbBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(LmdbBackend.class);
   private static final byte[] EMPTY = new byte[0];
 
+  /**
+   * Data files open in this process. The one piece of static state here, because the rule it
+   * enforces is per process: LMDB must not have an environment open twice in one process (both
+   * opens share {@code db-lock}; the second re-initialises it under the first and corrupts both
+   * views). etcd's applySnapshot opens the new db before closing the old one; here the old one must
+   * be closed first.
+   */
+  private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
+
   private final BackendConfig config;
   private final Path path;
   private final Codec<?> codec;
   private final ReentrantLock batchLock = new ReentrantLock();
   private final StampedLock envLock = new StampedLock();
+
+  /**
+   * Taken around every {@code envLock} acquisition. A StampedLock lets new readers in while a
+   * writer waits, so under overlapping reads map growth, defrag and close would wait forever with
+   * the batch lock held. Holding this gate while waiting for the write stamp makes new readers
+   * queue behind the exclusive operation, as bbolt's remap (a Go RWMutex) does.
+   */
+  private final ReentrantLock envGate = new ReentrantLock();
+
   private final Object viewLock = new Object();
   private final Writer writer = new Writer();
   private final AtomicLong commits = new AtomicLong();
@@ -142,27 +161,60 @@ public final class LmdbBackend implements Backend {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Path file = config.path().toAbsolutePath().normalize();
+    if (!OPEN_FILES.add(file)) {
+      throw new IllegalStateException(
+          "backend " + file + " is already open in this process; close it before reopening");
+    }
     Codec<?> codec = Codec.forKind(config.bufferKind());
-    LmdbStore store =
-        TypedLmdbStore.open(config.path(), config.mapSize(), config.maxReaders(), codec);
+    LmdbStore store;
+    try {
+      store = TypedLmdbStore.open(config.path(), config.mapSize(), config.maxReaders(), codec);
+    } catch (RuntimeException | Error e) {
+      OPEN_FILES.remove(file);
+      throw e;
+    }
     LOG.info(
         "opened backend {} (map {} bytes, proxy {})",
         config.path(),
         store.mapSize(),
         codec.proxy().getClass().getSimpleName());
-    return new LmdbBackend(config, store, codec);
+    try {
+      return new LmdbBackend(config, store, codec);
+    } catch (RuntimeException | Error e) {
+      store.close();
+      OPEN_FILES.remove(file);
+      throw e;
+    }
   }
 
   /**
    * Moves a received snapshot file (the bytes of {@link BackendSnapshot#writeTo}) into place as the
-   * data file at {@code dbPath}, replacing what is there; then {@link #open} it.
+   * data file at {@code dbPath}, replacing what is there; then {@link #open} it. Unlike etcd's
+   * applySnapshot, the backend open at {@code dbPath} must be closed before that open (LMDB allows
+   * one open per file per process; {@link #open} refuses a second).
    */
   public static void installSnapshot(Path snapshotFile, Path dbPath) throws IOException {
-    try (FileChannel ch = FileChannel.open(snapshotFile, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    fsync(snapshotFile);
     Files.move(
         snapshotFile, dbPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    fsyncDirectory(dbPath);
+  }
+
+  private static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  /** Makes a rename into {@code file}'s directory durable (the new entry is directory data). */
+  private static void fsyncDirectory(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+        ch.force(true);
+      }
+    }
   }
 
   /** The buffer proxy actually in use (BYTE_BUFFER falls back when unavailable). */
@@ -183,7 +235,7 @@ public final class LmdbBackend implements Backend {
   @Override
   public ReadTx concurrentReadTx() {
     checkState(!closed.get(), "backend closed");
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try {
       LmdbStore.Reader disk;
       WriteOverlay view;
@@ -215,8 +267,11 @@ public final class LmdbBackend implements Backend {
   public BackendSnapshot snapshot() throws IOException {
     forceCommit();
     Path tmp = tempPath("snapshot");
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try {
+      // close() may have run to the end since forceCommit; lmdbjava's Env.copy does not check
+      // for a closed environment and would hand LMDB freed memory (a JVM crash).
+      checkState(!closed.get(), "backend closed");
       store.copyTo(tmp);
     } catch (RuntimeException e) {
       Files.deleteIfExists(tmp);
@@ -232,7 +287,7 @@ public final class LmdbBackend implements Backend {
     Set<Bucket> ignoredBuckets = new HashSet<>();
     ignores.forEach(k -> ignoredBuckets.add(k.bucket()));
     CRC32C crc = new CRC32C();
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try (LmdbStore.Reader disk = store.beginRead()) {
       for (Bucket b : disk.buckets()) {
         crc.update(b.nameBytes());
@@ -266,7 +321,7 @@ public final class LmdbBackend implements Backend {
 
   @Override
   public long sizeInUse() {
-    long stamp = envLock.readLock();
+    long stamp = readStamp();
     try {
       return store.sizeInUse();
     } finally {
@@ -286,7 +341,14 @@ public final class LmdbBackend implements Backend {
 
   /** Current LMDB map size in bytes. */
   public long mapSize() {
-    return store.mapSize();
+    long stamp = readStamp();
+    try {
+      // Under the read stamp so defrag or close cannot free the environment mid-call.
+      checkState(!closed.get(), "backend closed");
+      return store.mapSize();
+    } finally {
+      envLock.unlockRead(stamp);
+    }
   }
 
   @Override
@@ -301,12 +363,15 @@ public final class LmdbBackend implements Backend {
       LOG.info("defragmenting {} (size {} bytes, in use {} bytes)", path, size1, inUse1);
       Path tmp = tempPath("defrag");
       writerDisk.close();
-      long stamp = envLock.writeLock();
+      long stamp = writeStamp();
       try {
         long mapSize = Math.max(config.mapSize(), store.mapSize());
         try {
           store.copyTo(tmp);
-        } catch (RuntimeException e) {
+          // mdb_env_copy2 only write()s and close()s the copy: without an fsync a power loss
+          // after the rename could leave a truncated file in place of the database.
+          fsync(tmp);
+        } catch (RuntimeException | IOException e) {
           Files.deleteIfExists(tmp);
           throw e;
         }
@@ -314,6 +379,7 @@ public final class LmdbBackend implements Backend {
         try {
           Files.move(
               tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          fsyncDirectory(path);
         } finally {
           // Reopen whichever file is now in place so the backend stays usable.
           store = TypedLmdbStore.open(path, mapSize, config.maxReaders(), codec);
@@ -354,7 +420,7 @@ public final class LmdbBackend implements Backend {
         closing = false;
       }
       writerDisk.close();
-      long stamp = envLock.writeLock();
+      long stamp = writeStamp();
       try {
         store.close();
       } finally {
@@ -363,7 +429,27 @@ public final class LmdbBackend implements Backend {
     } finally {
       batchLock.unlock();
     }
+    // Only once the environment is really closed (a failed final commit leaves it open).
+    OPEN_FILES.remove(path.toAbsolutePath().normalize());
     LOG.info("closed backend {}", path);
+  }
+
+  private long readStamp() {
+    envGate.lock();
+    try {
+      return envLock.readLock();
+    } finally {
+      envGate.unlock();
+    }
+  }
+
+  private long writeStamp() {
+    envGate.lock();
+    try {
+      return envLock.writeLock();
+    } finally {
+      envGate.unlock();
+    }
   }
 
   private void commitIfPending() {
@@ -429,7 +515,7 @@ public final class LmdbBackend implements Backend {
     long next = Math.multiplyExact(current, 2);
     LOG.warn("backend {} map full at {} bytes; growing to {} bytes", path, current, next);
     writerDisk.close();
-    long stamp = envLock.writeLock();
+    long stamp = writeStamp();
     try {
       store.setMapSize(next);
     } finally {

@@ -9,7 +9,8 @@ package io.etcdj.storage.backend;
  * <p>Threading: one thread at a time (it may be handed between threads); many ReadTx run
  * concurrently with each other and with the writer. Must be closed promptly: an open ReadTx holds
  * an LMDB reader slot and blocks {@link Backend#defrag()} and map growth (as a bbolt read tx blocks
- * a remap). Never take the {@link BatchTx} lock while holding an open ReadTx.
+ * a remap), and while one of those waits, new ReadTx wait behind it. So never take the {@link
+ * BatchTx} lock, nor open a second ReadTx, on a thread that holds an open ReadTx.
  */
 public interface ReadTx extends BackendReader, AutoCloseable {
   /** Ends the transaction (etcd's {@code RUnlock} on a concurrent read tx). Idempotent. */

@@ -80,6 +80,11 @@ public final class Lease {
     return Duration.ofNanos(expiryNanos - nanoClock.getAsLong());
   }
 
+  /** Nanoseconds from {@code now} to the expiry; {@link Long#MAX_VALUE} while it never expires. */
+  synchronized long remainingNanosAt(long now) {
+    return forever ? Long.MAX_VALUE : expiryNanos - now;
+  }
+
   /** Whether the expiry has been reached. A lease that never expires is never expired. */
   public synchronized boolean expired() {
     return !forever && expiryNanos - nanoClock.getAsLong() <= 0;

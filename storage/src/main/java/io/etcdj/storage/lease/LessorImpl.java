@@ -9,6 +9,7 @@ import io.etcdj.proto.etcdserverpb.LeaseCheckpointRequest;
 import io.etcdj.storage.backend.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -165,32 +166,38 @@ public final class LessorImpl implements Lessor {
       // Without a range deleter etcd returns early and leaves the lease in place; we still remove
       // it (there is nothing to delete), so a store-less lessor does not keep revoked leases.
       TxnDelete txn = rd == null ? null : rd.newTxnDelete();
-      if (txn != null) {
-        // Every member must delete in the same order or the backend hashes diverge. Keys are
-        // ISO-8859-1 strings, so String order is the unsigned byte order Go sorts by.
-        List<String> keys = lease.keys();
-        Collections.sort(keys);
-        for (String key : keys) {
-          txn.deleteRange(LeaseKeys.bytes(key), null);
-        }
-      }
-      // Same backend batch as the key deletions (the TxnDelete holds the reentrant batch lock):
-      // a crash cannot leave the lease without its keys deleted, or the reverse.
-      LeaseBucket b = bucket;
-      b.lock();
       try {
-        mu.writeLock().lock();
-        try {
-          leaseMap.remove(id);
-        } finally {
-          mu.writeLock().unlock();
+        if (txn != null) {
+          // Every member must delete in the same order or the backend hashes diverge. Keys are
+          // ISO-8859-1 strings, so String order is the unsigned byte order Go sorts by.
+          List<String> keys = lease.keys();
+          Collections.sort(keys);
+          for (String key : keys) {
+            txn.deleteRange(LeaseKeys.bytes(key), null);
+          }
         }
-        b.unsafeDelete(id);
+        // Same backend batch as the key deletions (the TxnDelete holds the reentrant batch lock):
+        // a crash cannot leave the lease without its keys deleted, or the reverse.
+        LeaseBucket b = bucket;
+        b.lock();
+        try {
+          mu.writeLock().lock();
+          try {
+            leaseMap.remove(id);
+          } finally {
+            mu.writeLock().unlock();
+          }
+          b.unsafeDelete(id);
+        } finally {
+          b.unlock();
+        }
       } finally {
-        b.unlock();
-      }
-      if (txn != null) {
-        txn.end();
+        // Ended even when a delete failed (etcd would have exited): the txn holds the backend's
+        // batch lock, and leaving it open blocks every other writer forever. The lease then stays
+        // in place for a later revoke.
+        if (txn != null) {
+          txn.end();
+        }
       }
     } finally {
       lease.markRevoked();
@@ -351,13 +358,27 @@ public final class LessorImpl implements Lessor {
     } finally {
       mu.readLock().unlock();
     }
-    leases.sort(byExpiry());
-    return leases;
+    return sortedByExpiry(leases);
   }
 
-  /** Soonest expiry first; ties (such as leases that never expire) by ID for a stable order. */
-  private static Comparator<Lease> byExpiry() {
-    return Comparator.comparing(Lease::remaining).thenComparingLong(Lease::id);
+  /**
+   * Soonest expiry first; ties (such as leases that never expire) by ID for a stable order. Each
+   * lease's remaining time is read once, against one clock reading: etcd compares {@code
+   * Remaining()}, which reads the clock on every comparison, and Java's sort throws on the
+   * inconsistent answers that gives (a renew may also move an expiry mid-sort).
+   */
+  private List<Lease> sortedByExpiry(Collection<Lease> leases) {
+    record Keyed(Lease lease, long remainingNanos) {}
+    long now = nanoClock.getAsLong();
+    List<Keyed> keyed = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      keyed.add(new Keyed(lease, lease.remainingNanosAt(now)));
+    }
+    keyed.sort(
+        Comparator.comparingLong(Keyed::remainingNanos).thenComparingLong(k -> k.lease().id()));
+    List<Lease> sorted = new ArrayList<>(keyed.size());
+    keyed.forEach(k -> sorted.add(k.lease()));
+    return sorted;
   }
 
   @Override
@@ -386,8 +407,7 @@ public final class LessorImpl implements Lessor {
    */
   @GuardedBy("mu")
   private void spreadPiledUpExpiries(Duration extend) {
-    List<Lease> leases = new ArrayList<>(leaseMap.values());
-    leases.sort(byExpiry());
+    List<Lease> leases = sortedByExpiry(leaseMap.values());
     long second = Duration.ofSeconds(1).toNanos();
     long baseWindow = leases.get(0).remaining().toNanos();
     long nextWindow = baseWindow + second;

@@ -563,6 +563,9 @@ public final class KvStore implements AutoCloseable {
       }
       // After a compaction every revision up to it may be gone; never go below it.
       currentRev = Math.max(r.lastRev(), compactMainRev);
+      // A crash mid-compaction may have deleted the newest revisions (tombstones at the scheduled
+      // revision) before finishedCompactRev was written; the scheduled revision did exist.
+      currentRev = Math.max(currentRev, r.scheduledCompactRev());
       scheduled = r.scheduledCompactRev() <= compactMainRev ? 0 : r.scheduledCompactRev();
     } finally {
       revMu.writeLock().unlock();

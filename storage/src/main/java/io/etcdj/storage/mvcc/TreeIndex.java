@@ -42,9 +42,10 @@ final class TreeIndex {
     try {
       KeyIndex ki = tree.get(key);
       if (ki == null) {
-        ki = new KeyIndex(key);
+        // The tree keeps the key for good; never the caller's array, which it may reuse.
+        ki = new KeyIndex(key.clone());
         ki.put(rev.main(), rev.sub());
-        tree.put(key, ki);
+        tree.put(ki.key(), ki);
         return;
       }
       ki.put(rev.main(), rev.sub());

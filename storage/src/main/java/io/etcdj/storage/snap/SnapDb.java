@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * whole database in memory), fsyncs it and renames it into place, so a {@code .snap.db} file is
  * always complete.
  *
- * <p>Threading: stateless apart from the directory; concurrent saves for different indexes are
- * safe, and a save for an index that already exists keeps the existing file.
+ * <p>Threading: thread-safe; the only state is the concurrent set of saves in progress. Concurrent
+ * saves for different indexes are safe, a save for an index that already exists keeps the existing
+ * file, and a release running meanwhile leaves the saves of the same instance alone (so use one
+ * instance per directory).
  */
 public final class SnapDb {
   private static final Logger log = LoggerFactory.getLogger(SnapDb.class);
@@ -37,6 +41,12 @@ public final class SnapDb {
   private static final int CHUNK = 64 * 1024;
 
   private final Path dir;
+
+  /**
+   * Temporary files of saves still running: {@link #releaseOlderThan} runs while rafthttp may be
+   * receiving the next database, and must not delete that file under it.
+   */
+  private final Set<String> receiving = ConcurrentHashMap.newKeySet();
 
   public SnapDb(Path dir) {
     this.dir = dir;
@@ -54,6 +64,8 @@ public final class SnapDb {
   public long saveFrom(InputStream in, long index) throws IOException {
     Path tmp =
         dir.resolve(String.format(Locale.ROOT, "%016x-%d%s", index, System.nanoTime(), TMP_SUFFIX));
+    String tmpName = tmp.getFileName().toString();
+    receiving.add(tmpName);
     long n = 0;
     try {
       try (FileChannel ch =
@@ -83,6 +95,8 @@ public final class SnapDb {
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
+    } finally {
+      receiving.remove(tmpName);
     }
   }
 
@@ -102,8 +116,8 @@ public final class SnapDb {
 
   /**
    * Deletes databases for snapshots older than {@code appliedIndex} (etcd's {@code ReleaseSnapDBs})
-   * and any half-written temporary files; call at start-up and after applying a snapshot. Returns
-   * the names deleted.
+   * and any half-written temporary files left by saves that are no longer running; call at start-up
+   * and after applying a snapshot. Returns the names deleted.
    */
   public List<String> releaseOlderThan(long appliedIndex) throws IOException {
     List<String> removed = new ArrayList<>();
@@ -112,6 +126,9 @@ public final class SnapDb {
     }
     for (String n : Files2.sortedNames(dir)) {
       if (n.endsWith(TMP_SUFFIX)) {
+        if (receiving.contains(n)) {
+          continue;
+        }
         Files.deleteIfExists(dir.resolve(n));
         removed.add(n);
       } else if (n.endsWith(DB_SUFFIX)) {

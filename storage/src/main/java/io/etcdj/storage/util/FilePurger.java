@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>A file that is locked is in use and stops the purge (nothing newer is deleted either): WAL
  * segments stay locked until the WAL releases them with {@code releaseLockTo}. Other processes'
  * locks are detected with {@link FileChannel#tryLock}. Locks held inside this JVM must be reported
- * by {@code heldInProcess} (e.g. {@code wal::holdsLock}) <em>before</em> the purger opens the file:
- * POSIX drops a process's lock when any of its descriptors for the file is closed, so probing a
- * file this JVM has locked would silently unlock it for other processes.
+ * by {@code heldInProcess} (e.g. {@code Wal::lockedInThisProcess} or {@code wal::holdsLock})
+ * <em>before</em> the purger opens the file: POSIX drops a process's lock when any of its
+ * descriptors for the file is closed, so probing a file this JVM has locked would silently unlock
+ * it for other processes.
  *
  * <p>Stateless; {@link #schedule} runs passes on the caller's executor.
  */

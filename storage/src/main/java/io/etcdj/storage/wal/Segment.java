@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,8 +17,8 @@ import java.util.Set;
  *
  * <p>The lock is a POSIX record lock ({@link FileChannel#tryLock}). Such locks belong to the
  * process and the kernel drops them when <em>any</em> descriptor of the file in this process is
- * closed, so nothing else in the JVM may open a locked segment: the WAL reads through the very
- * channel it locked.
+ * closed, so every open and close goes through {@link HeldLocks}, which refuses files locked in
+ * this JVM and defers closing other descriptors of a locked file until it is unlocked.
  *
  * <p>Not thread-safe; owned by its {@link Wal} (or a one-shot reader).
  */
@@ -28,16 +27,26 @@ final class Segment implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
-  private Segment(Path path, FileChannel channel, FileLock lock) {
+  /** The file's identity in {@link HeldLocks}. */
+  private final Object key;
+
+  private boolean closed;
+
+  private Segment(Path path, FileChannel channel, FileLock lock, Object key) {
     this.path = path;
     this.channel = channel;
     this.lock = lock;
+    this.key = key;
   }
 
   /**
    * Opens {@code path} read-write (creating it 0600 if asked) and takes its lock without waiting.
    */
   static Segment openLocked(Path path, boolean create) throws IOException {
+    if (HeldLocks.isHeld(path)) {
+      // Do not even open it: closing our descriptor would drop the holder's lock.
+      throw locked(path);
+    }
     Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
     if (create) {
       opts.add(StandardOpenOption.CREATE);
@@ -47,28 +56,40 @@ final class Segment implements AutoCloseable {
             ? FileChannel.open(
                 path, opts, PosixFilePermissions.asFileAttribute(Files2.PRIVATE_FILE))
             : FileChannel.open(path, opts);
+    Object key;
     FileLock lock;
     try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      // Held by another opener inside this JVM.
-      lock = null;
+      key = HeldLocks.keyOf(path);
+      lock = HeldLocks.tryLock(key, ch);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
     if (lock == null) {
-      ch.close();
-      throw new WalException(
-          WalError.LOCKED,
-          path + " (the WAL directory " + path.getParent() + " is in use by another opener)");
+      // Locked by another process, or (a race with the check above) by this JVM.
+      HeldLocks.closeUnlocked(key, ch);
+      throw locked(path);
     }
-    return new Segment(path, ch, lock);
+    return new Segment(path, ch, lock, key);
+  }
+
+  private static WalException locked(Path path) {
+    return new WalException(
+        WalError.LOCKED,
+        path + " (the WAL directory " + path.getParent() + " is in use by another opener)");
   }
 
   /** Opens {@code path} for reading only, without a lock (etcd's read mode). */
   static Segment openReadOnly(Path path) throws IOException {
-    return new Segment(path, FileChannel.open(path, StandardOpenOption.READ), null);
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    Object key;
+    try {
+      key = HeldLocks.keyOf(path);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    return new Segment(path, ch, null, key);
   }
 
   Path path() {
@@ -118,8 +139,17 @@ final class Segment implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      // A second close must not release a lock someone else has taken on the file since.
+      return;
+    }
+    closed = true;
     // Closing the channel also releases the lock.
-    channel.close();
+    if (lock != null) {
+      HeldLocks.closeLocked(key, channel);
+    } else {
+      HeldLocks.closeUnlocked(key, channel);
+    }
   }
 
   boolean isLocked() {

@@ -39,13 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every segment a WAL uses is locked exclusively ({@link java.nio.channels.FileLock}); a second
  * {@code open} of the same directory, from this or another process, fails at once with {@link
- * WalError#LOCKED} naming the file and directory. Caveat of POSIX record locks: they belong to the
- * process, and closing <em>any</em> descriptor of a locked file drops the lock for other processes.
- * So while a WAL is open for append, code in the same JVM should not open its segments ({@link
- * #openForRead}, {@link #verify}, {@link #validSnapshotEntries}, a failed second {@link #open}) or
- * exclusion against other processes is lost for those files (exclusion inside the JVM stays
- * intact). etcd's start-up order (validate, then open) never does this; the purger asks {@link
- * #holdsLock} first.
+ * WalError#LOCKED} naming the file and directory. POSIX record locks belong to the process and
+ * closing <em>any</em> descriptor of a locked file drops the lock, so all segment descriptors go
+ * through {@code HeldLocks}: read-mode access in this JVM ({@link #openForRead}, {@link #verify},
+ * {@link #validSnapshotEntries}, a failed second {@link #open}) keeps the lock intact. Code outside
+ * this package that opens segment files (the purger) must ask {@link #lockedInThisProcess} first.
  *
  * <p>Threading: one owner thread (the server's raft loop) calls everything. Methods are
  * synchronized only so that a stray call from another thread (e.g. {@link #releaseLockTo} from a
@@ -483,17 +481,15 @@ public final class Wal implements AutoCloseable {
     if (segments.isEmpty()) {
       return;
     }
-    int smaller = -1;
+    // No segment starting at or after index: release all but the last.
+    int smaller = segments.size() - 1;
     for (int i = 0; i < segments.size(); i++) {
       long lockIndex = WalNames.mustParse(segments.get(i).name()).index();
       if (Long.compareUnsigned(lockIndex, index) >= 0) {
+        // -1 when even the first segment starts there: it holds needed entries, keep everything.
         smaller = i - 1;
         break;
       }
-    }
-    if (smaller == -1) {
-      // No segment starts at or after index: release all but the last.
-      smaller = segments.size() - 1;
     }
     if (smaller <= 0) {
       return;
@@ -515,6 +511,14 @@ public final class Wal implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether any WAL in this JVM holds the lock of {@code file}; a purger's {@code heldInProcess}
+   * test that covers every node in the process (opening and closing such a file would unlock it).
+   */
+  public static boolean lockedInThisProcess(Path file) {
+    return HeldLocks.isHeld(file);
   }
 
   /** The directory this WAL lives in. */
