@@ -2,16 +2,11 @@ package io.etcdj.storage.mvcc;
 
 import static io.etcdj.storage.mvcc.KeyIndexTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcdj.storage.backend.BackendConfig;
 import io.etcdj.storage.backend.LmdbBackend;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.etcdj.storage.testing.RealEtcd;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -31,100 +26,35 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Starts {@code /usr/bin/etcd} on 127.0.0.1 with free ports and a temp dir; skipped if absent.
  */
 class EtcdHashKvCompatTest {
-  private static final Path ETCD = Path.of("/usr/bin/etcd");
-  private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private static final Pattern HASH = Pattern.compile("\"hash\":(\\d+)");
   private static final Pattern COMPACT = Pattern.compile("\"compact_revision\":(\\d+)");
 
   @TempDir static Path dir;
-  private static Process etcd;
-  private static String endpoint;
+  private static RealEtcd etcd;
 
   @BeforeAll
   static void startEtcd() throws Exception {
-    assumeTrue(Files.isExecutable(ETCD) && Files.isExecutable(ETCDCTL), "etcd not installed");
-    int client = freePort();
-    int peer = freePort();
-    endpoint = "http://127.0.0.1:" + client;
-    String peerUrl = "http://127.0.0.1:" + peer;
-    etcd =
-        new ProcessBuilder(
-                ETCD.toString(),
-                "--name=hashkv",
-                "--data-dir=" + dir.resolve("etcd"),
-                "--listen-client-urls=" + endpoint,
-                "--advertise-client-urls=" + endpoint,
-                "--listen-peer-urls=" + peerUrl,
-                "--initial-advertise-peer-urls=" + peerUrl,
-                "--initial-cluster=hashkv=" + peerUrl,
-                "--logger=zap")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("etcd.out").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      if (!etcd.isAlive()) {
-        throw new IllegalStateException(
-            "etcd exited: " + Files.readString(dir.resolve("etcd.out")));
-      }
-      if (run(false, "endpoint", "health").contains("is healthy")) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("etcd did not become healthy");
-      }
-      Thread.sleep(100); // waiting for an external process; there is no clock to fake
-    }
+    etcd = RealEtcd.named("hashkv").flags("--logger=zap").start();
   }
 
   @AfterAll
-  static void stopEtcd() throws InterruptedException {
+  static void stopEtcd() throws Exception {
     if (etcd != null) {
-      etcd.destroy();
-      if (!etcd.waitFor(10, TimeUnit.SECONDS)) {
-        etcd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      etcd.close();
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static String run(String... args) throws Exception {
+    return etcd.etcdctl(args);
   }
 
-  private static String run(boolean check, String... args)
-      throws IOException, InterruptedException {
-    return runWithInput(check, null, args);
-  }
-
-  private static String runWithInput(boolean check, String stdin, String... args)
-      throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ETCDCTL.toString());
-    cmd.add("--endpoints=" + endpoint);
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("ETCDCTL_API", "3");
-    Process p = pb.start();
-    if (stdin != null) {
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("etcdctl timed out: " + cmd);
-    }
-    if (check && p.exitValue() != 0) {
-      throw new IllegalStateException("etcdctl " + cmd + " failed: " + out);
-    }
-    return out;
+  private static String runWithInput(String stdin, String... args) throws Exception {
+    return etcd.etcdctlWithInput(stdin, args);
   }
 
   /** etcd's HashKV at {@code rev}: {hash, compact_revision}. */
   private static long[] etcdHashKv(long rev) throws Exception {
-    String json = run(true, "endpoint", "hashkv", "--rev=" + rev, "-w", "json");
+    String json = run("endpoint", "hashkv", "--rev=" + rev, "-w", "json");
     Matcher h = HASH.matcher(json);
     assertThat(h.find()).as("hash in %s", json).isTrue();
     Matcher c = COMPACT.matcher(json);
@@ -133,17 +63,17 @@ class EtcdHashKvCompatTest {
   }
 
   private static void put(KvStore s, String k, String v) throws Exception {
-    run(true, "put", k, v);
+    run("put", k, v);
     s.put(bytes(k), bytes(v), 0);
   }
 
   private static void del(KvStore s, String k) throws Exception {
-    run(true, "del", k);
+    run("del", k);
     s.deleteRange(bytes(k), null);
   }
 
   private static void delPrefix(KvStore s, String prefix) throws Exception {
-    run(true, "del", "--prefix", prefix);
+    run("del", "--prefix", prefix);
     byte[] end = bytes(prefix);
     end[end.length - 1]++;
     s.deleteRange(bytes(prefix), end);
@@ -180,9 +110,7 @@ class EtcdHashKvCompatTest {
       put(s, "foo", "again");
       // One txn, three changes: one revision with sub revisions 0, 1, 2.
       runWithInput(
-          true,
-          "value(\"k1\") = \"v1\"\n\nput k1 v1b\ndel k2\nput k4 v4\n\nput never x\n\n",
-          "txn");
+          "value(\"k1\") = \"v1\"\n\nput k1 v1b\ndel k2\nput k4 v4\n\nput never x\n\n", "txn");
       try (TxnWrite tw = s.write()) {
         tw.put(bytes("k1"), bytes("v1b"), 0);
         tw.deleteRange(bytes("k2"), null);
@@ -194,7 +122,7 @@ class EtcdHashKvCompatTest {
       assertThat(s.rev()).isEqualTo(12);
       assertHashesEqual(s, 1);
 
-      run(true, "compaction", "--physical", "7");
+      run("compaction", "--physical", "7");
       s.compact(7).get(30, TimeUnit.SECONDS);
       put(s, "foo", "after");
       put(s, "z", "zz");
@@ -203,17 +131,17 @@ class EtcdHashKvCompatTest {
 
       // A lease: its id is stored in each attached key's KeyValue; revoking deletes the keys, in
       // key order, at one revision.
-      String granted = run(true, "lease", "grant", "600");
+      String granted = run("lease", "grant", "600");
       Matcher id = Pattern.compile("lease ([0-9a-f]+) granted").matcher(granted);
       assertThat(id.find()).as(granted).isTrue();
       long lease = Long.parseUnsignedLong(id.group(1), 16);
       leases.known.add(lease);
       for (String k : List.of("l2", "l1", "l3")) {
-        run(true, "put", k, "leased", "--lease=" + id.group(1));
+        run("put", k, "leased", "--lease=" + id.group(1));
         s.put(bytes(k), bytes("leased"), lease);
       }
       put(s, "l3", "unleased");
-      run(true, "lease", "revoke", id.group(1));
+      run("lease", "revoke", id.group(1));
       try (TxnWrite tw = s.write()) {
         tw.deleteRange(bytes("l1"), null);
         tw.deleteRange(bytes("l2"), null);
@@ -230,7 +158,7 @@ class EtcdHashKvCompatTest {
           case 2 -> {
             // etcd rejects a txn touching one key twice ("duplicate key given in txn request").
             String other = "r" + (ki + 1 + rnd.nextInt(5)) % 6;
-            runWithInput(true, "\nput " + k + " t" + i + "\ndel " + other + "\n\n\n", "txn");
+            runWithInput("\nput " + k + " t" + i + "\ndel " + other + "\n\n\n", "txn");
             try (TxnWrite tw = s.write()) {
               tw.put(bytes(k), bytes("t" + i), 0);
               tw.deleteRange(bytes(other), null);
@@ -240,7 +168,7 @@ class EtcdHashKvCompatTest {
         }
       }
       long compactAt = s.rev() - 10;
-      run(true, "compaction", "--physical", Long.toString(compactAt));
+      run("compaction", "--physical", Long.toString(compactAt));
       s.compact(compactAt).get(30, TimeUnit.SECONDS);
       put(s, "end", "x");
       assertHashesEqual(s, compactAt + 1);

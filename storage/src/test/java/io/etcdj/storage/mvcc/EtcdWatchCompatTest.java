@@ -2,18 +2,14 @@ package io.etcdj.storage.mvcc;
 
 import static io.etcdj.storage.mvcc.WatchTesting.bs;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.etcdj.proto.mvccpb.Event;
 import io.etcdj.proto.mvccpb.KeyValue;
+import io.etcdj.storage.testing.RealEtcd;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,95 +31,27 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class EtcdWatchCompatTest {
-  private static final Path ETCD = Path.of("/usr/bin/etcd");
-  private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private static final Pattern EVENT =
       Pattern.compile("\\{(?:\"type\":(\\d+),)?\"kv\":\\{([^}]*)\\}");
   private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|-?\\d+)");
   private static final Pattern COMPACT = Pattern.compile("\"CompactRevision\":(\\d+)");
 
-  private static Path dir;
-  private static Process etcd;
-  private static String endpoint;
+  private static RealEtcd etcd;
 
   @BeforeAll
   static void startEtcd() throws Exception {
-    assumeTrue(Files.isExecutable(ETCD) && Files.isExecutable(ETCDCTL), "etcd not installed");
-    dir = Files.createTempDirectory("etcd-watch-compat");
-    int client = freePort();
-    int peer = freePort();
-    endpoint = "http://127.0.0.1:" + client;
-    String peerUrl = "http://127.0.0.1:" + peer;
-    etcd =
-        new ProcessBuilder(
-                ETCD.toString(),
-                "--name=watchcompat",
-                "--data-dir=" + dir.resolve("etcd"),
-                "--listen-client-urls=" + endpoint,
-                "--advertise-client-urls=" + endpoint,
-                "--listen-peer-urls=" + peerUrl,
-                "--initial-advertise-peer-urls=" + peerUrl,
-                "--initial-cluster=watchcompat=" + peerUrl,
-                "--logger=zap")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("etcd.out").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!run(null, "endpoint", "health").contains("is healthy")) {
-      if (!etcd.isAlive()) {
-        throw new IllegalStateException(
-            "etcd exited: " + Files.readString(dir.resolve("etcd.out")));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("etcd did not become healthy");
-      }
-      Thread.sleep(100); // waiting for an external process; there is no clock to fake
-    }
+    etcd = RealEtcd.named("watchcompat").flags("--logger=zap").start();
   }
 
   @AfterAll
   static void stopEtcd() throws Exception {
     if (etcd != null) {
-      etcd.destroy();
-      if (!etcd.waitFor(10, TimeUnit.SECONDS)) {
-        etcd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      etcd.close();
     }
-    if (dir != null) {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static ProcessBuilder etcdctl(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ETCDCTL.toString());
-    cmd.add("--endpoints=" + endpoint);
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("ETCDCTL_API", "3");
-    return pb;
   }
 
   private static String run(String stdin, String... args) throws Exception {
-    Process p = etcdctl(args).start();
-    if (stdin != null) {
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("etcdctl timed out");
-    }
-    return out;
+    return etcd.etcdctlWithInput(stdin, args);
   }
 
   /**
@@ -133,7 +61,7 @@ class EtcdWatchCompatTest {
   private static List<String> watchJson(int wantEvents, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("watch", "-w", "json"));
     cmd.addAll(List.of(args));
-    Process p = etcdctl(cmd.toArray(new String[0])).start();
+    Process p = etcd.etcdctlCommand(cmd.toArray(new String[0])).redirectErrorStream(true).start();
     p.getOutputStream().close();
     // A watch never ends by itself: stop it after a while even if the events we wait for never
     // come.

@@ -1,7 +1,6 @@
 package io.etcdj.storage.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcdj.proto.etcdserverpb.InternalRaftRequest;
@@ -10,11 +9,10 @@ import io.etcdj.proto.raftpb.Entry;
 import io.etcdj.proto.raftpb.EntryType;
 import io.etcdj.proto.walpb.Snapshot;
 import io.etcdj.storage.snap.Snapshotter;
+import io.etcdj.storage.testing.RealEtcd;
 import io.etcdj.storage.util.Crc32c;
 import io.etcdj.storage.util.Files2;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +20,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,81 +31,24 @@ import org.junit.jupiter.api.io.TempDir;
  * its {@code member/wal} and {@code member/snap}.
  */
 class RealEtcdWalTest {
-  private static final Path ETCD = Path.of("/usr/bin/etcd");
-  private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private static final int PUTS = 14;
 
   @TempDir static Path tmp;
 
   private static Path dataDir;
-  private static Process etcd;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** Starts etcd on free ports; returns its client URL. */
-  private static String startEtcd(Path data, String log) throws IOException {
-    String clientUrl = "http://127.0.0.1:" + freePort();
-    String peerUrl = "http://127.0.0.1:" + freePort();
-    etcd =
-        new ProcessBuilder(
-                ETCD.toString(),
-                "--name=n1",
-                "--data-dir=" + data,
-                "--listen-client-urls=" + clientUrl,
-                "--advertise-client-urls=" + clientUrl,
-                "--listen-peer-urls=" + peerUrl,
-                "--initial-advertise-peer-urls=" + peerUrl,
-                "--initial-cluster=n1=" + peerUrl,
-                "--snapshot-count=5")
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve(log).toFile())
-            .start();
-    return clientUrl;
+  /** A member named n1 on {@code data} with {@code --snapshot-count=5}; the dir outlives it. */
+  private static RealEtcd startEtcd(Path data) throws Exception {
+    return RealEtcd.named("n1").dataDir(data).keepDataDir().flags("--snapshot-count=5").start();
   }
 
   @BeforeAll
   static void runEtcd() throws Exception {
-    assumeTrue(Files.isExecutable(ETCD) && Files.isExecutable(ETCDCTL), "etcd not installed");
     dataDir = tmp.resolve("etcd-data");
-    String clientUrl = startEtcd(dataDir, "etcd.log");
-    try {
+    // Closing sends SIGTERM: etcd closes its WAL cleanly.
+    try (RealEtcd etcd = startEtcd(dataDir)) {
       for (int i = 0; i < PUTS; i++) {
-        etcdctl(clientUrl, "put", "key-" + i, "value-" + i);
-      }
-    } finally {
-      stopEtcd();
-    }
-  }
-
-  private static String etcdctl(String endpoint, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ETCDCTL.toString(), "--endpoints=" + endpoint));
-    cmd.addAll(Arrays.asList(args));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().put("ETCDCTL_API", "3");
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() == 0) {
-        return out;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("etcdctl " + cmd + " failed: " + out);
-      }
-      // etcd may still be starting; etcdctl's own dial timeout paces the retries.
-    }
-  }
-
-  @AfterAll
-  static void stopEtcd() throws Exception {
-    if (etcd != null && etcd.isAlive()) {
-      etcd.destroy(); // SIGTERM: etcd closes its WAL cleanly
-      if (!etcd.waitFor(20, TimeUnit.SECONDS)) {
-        etcd.destroyForcibly().waitFor();
+        etcd.etcdctl("put", "key-" + i, "value-" + i);
       }
     }
   }
@@ -267,14 +206,11 @@ class RealEtcdWalTest {
     int end = (int) frames.get(frames.size() - 1).end();
     assertThat(Arrays.copyOf(mine, end)).isEqualTo(Arrays.copyOf(go, end));
 
-    String url = startEtcd(data, "etcd-replay.log");
-    try {
+    try (RealEtcd etcd = startEtcd(data)) {
       for (int i = 0; i < PUTS; i += 5) {
-        assertThat(etcdctl(url, "get", "key-" + i, "--print-value-only").trim())
+        assertThat(etcd.etcdctl("get", "key-" + i, "--print-value-only").trim())
             .isEqualTo("value-" + i);
       }
-    } finally {
-      stopEtcd();
     }
   }
 }
