@@ -124,4 +124,28 @@ class InteropReviewTest {
     assertThat(msgs.get(0).getContext()).isEqualTo(ctx);
     assertThat(msgs.get(0).getTerm()).isEqualTo(1);
   }
+
+  /** etcd member IDs are random uint64s: an ID with the high bit set must work like any other. */
+  @Test
+  void highBitMemberIdsElectAndReplicate() {
+    long a = 0x8e9e05c52164694dL;
+    long b = 0xfd422379fda50e48L;
+    long c = 0x1L;
+    Raft r = newTestRaft(a, ids(a, b, c), 10, 1);
+    step(r, RaftTestUtil.hup(a));
+    List<Message> votes = readMessages(r);
+    assertThat(votes).extracting(Message::getTo).containsExactlyInAnyOrder(b, c);
+    step(
+        r,
+        Message.newBuilder()
+            .setType(MessageType.MsgVoteResp)
+            .setFrom(b)
+            .setTo(a)
+            .setTerm(r.term)
+            .build());
+    assertThat(r.state).isEqualTo(StateType.StateLeader);
+    List<Message> apps = readMessages(r);
+    assertThat(apps).extracting(Message::getTo).containsExactlyInAnyOrder(b, c);
+    assertThat(apps).allMatch(m -> m.getType() == MessageType.MsgApp && m.getFrom() == a);
+  }
 }
