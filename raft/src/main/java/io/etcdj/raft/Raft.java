@@ -672,29 +672,34 @@ final class Raft {
       send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp));
     } else if (m.getType() == MessageType.MsgPreVote) {
       // Reject explicitly so the pre-candidate learns our term instead of waiting forever.
-      logger.info(
-          "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at"
-              + " term %d",
-          id,
-          raftLog.lastTerm(),
-          raftLog.lastIndex(),
-          vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          term);
-      send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setTerm(term)
-              .setType(MessageType.MsgPreVoteResp)
-              .setReject(true));
+      rejectVote(m);
     } else {
       logger.info(
           "%x [term: %d] ignored a %s message with lower term from %x [term: %d]",
           id, term, m.getType(), m.getFrom(), m.getTerm());
     }
+  }
+
+  /** Answers a (pre-)vote request with a rejection carrying our term. */
+  private void rejectVote(Message m) {
+    logger.info(
+        "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at"
+            + " term %d",
+        id,
+        raftLog.lastTerm(),
+        raftLog.lastIndex(),
+        vote,
+        m.getType(),
+        m.getFrom(),
+        m.getLogTerm(),
+        m.getIndex(),
+        term);
+    send(
+        Message.newBuilder()
+            .setTo(m.getFrom())
+            .setTerm(term)
+            .setType(RaftUtil.voteRespMsgType(m.getType()))
+            .setReject(true));
   }
 
   private void handleHup() {
@@ -759,24 +764,7 @@ final class Raft {
         vote = m.getFrom();
       }
     } else {
-      logger.info(
-          "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at"
-              + " term %d",
-          id,
-          raftLog.lastTerm(),
-          raftLog.lastIndex(),
-          vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          term);
-      send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setTerm(term)
-              .setType(RaftUtil.voteRespMsgType(m.getType()))
-              .setReject(true));
+      rejectVote(m);
     }
   }
 
