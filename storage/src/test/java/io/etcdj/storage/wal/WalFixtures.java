@@ -7,13 +7,39 @@ import io.etcdj.proto.raftpb.EntryType;
 import io.etcdj.proto.raftpb.HardState;
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.proto.walpb.Snapshot;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Shared builders and an independent frame walker for WAL tests. */
 final class WalFixtures {
   private WalFixtures() {}
+
+  /** The names of the {@code .wal} segments in {@code dir}, in order. */
+  static List<String> walFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".wal"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** A new WAL in {@code dir} saved into until it spans at least {@code segments} segments. */
+  static Wal walWithSegments(Path dir, int segments, WalOptions options) throws IOException {
+    Wal w = Wal.create(dir, METADATA, options);
+    String big = "r".repeat(700);
+    long i = 1;
+    while (walFiles(dir).size() < segments) {
+      w.save(state(1, 1, i), List.of(entry(i, 1, big)));
+      i++;
+    }
+    return w;
+  }
 
   static final ByteString METADATA =
       Metadata.newBuilder()

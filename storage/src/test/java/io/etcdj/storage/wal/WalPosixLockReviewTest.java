@@ -11,12 +11,10 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,24 +31,8 @@ class WalPosixLockReviewTest {
     return tmp.resolve("wal");
   }
 
-  private static List<String> walFiles(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".wal"))
-          .sorted()
-          .toList();
-    }
-  }
-
   private Wal walWithSegments(int atLeast) throws IOException {
-    Wal w = Wal.create(walDir(), METADATA, SMALL);
-    String big = "r".repeat(700);
-    long i = 1;
-    while (walFiles(walDir()).size() < atLeast) {
-      w.save(state(1, 1, i), List.of(entry(i, 1, big)));
-      i++;
-    }
-    return w;
+    return WalFixtures.walWithSegments(walDir(), atLeast, SMALL);
   }
 
   /**

@@ -1,15 +1,11 @@
 package io.etcdj.storage.wal;
 
-import static io.etcdj.storage.wal.WalFixtures.METADATA;
-import static io.etcdj.storage.wal.WalFixtures.entry;
-import static io.etcdj.storage.wal.WalFixtures.state;
+import static io.etcdj.storage.wal.WalFixtures.walFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,24 +22,8 @@ class WalReleaseLockReviewTest {
     return tmp.resolve("wal");
   }
 
-  private static List<String> walFiles(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".wal"))
-          .sorted()
-          .toList();
-    }
-  }
-
   private Wal walWithSegments(int atLeast) throws IOException {
-    Wal w = Wal.create(walDir(), METADATA, SMALL);
-    String big = "r".repeat(700);
-    long i = 1;
-    while (walFiles(walDir()).size() < atLeast) {
-      w.save(state(1, 1, i), List.of(entry(i, 1, big)));
-      i++;
-    }
-    return w;
+    return WalFixtures.walWithSegments(walDir(), atLeast, SMALL);
   }
 
   /**

@@ -6,6 +6,7 @@ import static io.etcdj.storage.wal.WalFixtures.entries;
 import static io.etcdj.storage.wal.WalFixtures.entry;
 import static io.etcdj.storage.wal.WalFixtures.snap;
 import static io.etcdj.storage.wal.WalFixtures.state;
+import static io.etcdj.storage.wal.WalFixtures.walFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,15 +32,6 @@ class WalTest {
 
   private Path walDir() {
     return tmp.resolve("wal");
-  }
-
-  private static List<String> walFiles(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".wal"))
-          .sorted()
-          .toList();
-    }
   }
 
   /** Go: TestNew. The first three records are byte-for-byte what etcd writes. */
