@@ -67,6 +67,15 @@ class RawNodeTest {
     return rn;
   }
 
+  /** A bootstrapped one-voter node that has campaigned and won, its Readies all handled. */
+  private static RawNode newSingleLeader(MemoryStorage s) throws Exception {
+    RawNode rn = newSingle(s);
+    drain(rn, s);
+    rn.campaign();
+    drain(rn, s);
+    return rn;
+  }
+
   /** TestRawNodeStart. */
   @Test
   void bootstrapCampaignProposeProducesExpectedReadies() throws Exception {
@@ -134,10 +143,7 @@ class RawNodeTest {
   @Test
   void v1ConfChangeIsCommittedAndApplied() throws Exception {
     MemoryStorage s = new MemoryStorage();
-    RawNode rn = newSingle(s);
-    drain(rn, s);
-    rn.campaign();
-    drain(rn, s);
+    RawNode rn = newSingleLeader(s);
     rn.propose(bytes("somedata"));
     ConfChange cc =
         ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build();
@@ -151,10 +157,7 @@ class RawNodeTest {
   @Test
   void jointConfigIsLeftAutomatically() throws Exception {
     MemoryStorage s = new MemoryStorage();
-    RawNode rn = newSingle(s);
-    drain(rn, s);
-    rn.campaign();
-    drain(rn, s);
+    RawNode rn = newSingleLeader(s);
     ConfChangeV2 cc =
         ConfChangeV2.newBuilder()
             .addChanges(single(ConfChangeType.ConfChangeAddLearnerNode, 2))
@@ -184,10 +187,7 @@ class RawNodeTest {
   @Test
   void explicitJointConfigNeedsEmptyChangeToLeave() throws Exception {
     MemoryStorage s = new MemoryStorage();
-    RawNode rn = newSingle(s);
-    drain(rn, s);
-    rn.campaign();
-    drain(rn, s);
+    RawNode rn = newSingleLeader(s);
     rn.proposeConfChange(
         ConfChangeV2.newBuilder()
             .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
@@ -215,10 +215,7 @@ class RawNodeTest {
   @Test
   void duplicateAddNodeIsHarmless() throws Exception {
     MemoryStorage s = new MemoryStorage();
-    RawNode rn = newSingle(s);
-    drain(rn, s);
-    rn.campaign();
-    drain(rn, s);
+    RawNode rn = newSingleLeader(s);
     ConfChange cc =
         ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(1).build();
     rn.proposeConfChange(cc);
@@ -232,10 +229,7 @@ class RawNodeTest {
   @Test
   void readIndexAnswerArrivesInReady() throws Exception {
     MemoryStorage s = new MemoryStorage();
-    RawNode rn = newSingle(s);
-    drain(rn, s);
-    rn.campaign();
-    drain(rn, s);
+    RawNode rn = newSingleLeader(s);
     rn.readIndex(bytes("somedata"));
     assertThat(rn.hasReady()).isTrue();
     Ready rd = rn.ready();
