@@ -355,19 +355,31 @@ final class Raft {
     if (index > 0) {
       raftLog.appliedTo(index);
       if (prs.config.autoLeave && index >= pendingConfIndex && state == StateType.StateLeader) {
-        // The joint config is applied: propose the empty change that leaves it. Either way,
-        // pendingConfIndex moves to our last index: on success so that the next apply does not
-        // propose a second leave (etcd 3.4.23 omits this and would then panic with "can't leave
-        // a non-joint config"; 3.5 fixed it), on failure (size limit) so we retry later.
-        Entry ent =
-            Entry.newBuilder()
-                .setType(EntryType.EntryConfChangeV2)
-                .setData(ConfChangeV2.getDefaultInstance().toByteString())
+        // The joint config is applied: propose the empty change that leaves it, through step()
+        // like later etcd-io/raft, so the leader's proposal checks apply. A leader that is no
+        // longer in the config (demoted to learner, then removed by this very joint change)
+        // has no progress of its own and the proposal is dropped; etcd 3.4.23 appends directly
+        // and would hit that missing progress (a nil dereference). On success handlePropose
+        // sets pendingConfIndex, so the next apply does not propose a second leave (3.4.23 does
+        // and would panic "can't leave a non-joint config"). On a drop we, unlike any etcd
+        // release, push pendingConfIndex to our last index so the retry waits for that to be
+        // applied instead of firing on every advance. 3.5 instead guards with oldApplied <=
+        // pendingConfIndex <= newApplied, appends directly and panics when the append is refused.
+        Message leave =
+            RawNode.confChangeToMsg(
+                    EntryType.EntryConfChangeV2, ConfChangeV2.getDefaultInstance().toByteString())
+                .toBuilder()
+                .setFrom(id)
                 .build();
-        if (appendEntry(List.of(ent))) {
+        try {
+          step(leave);
           logger.info("initiating automatic transition out of joint configuration %s", prs.config);
+        } catch (ProposalDroppedException e) {
+          logger.debug(
+              "not initiating automatic transition out of joint configuration %s: %s",
+              prs.config, e.getMessage());
+          pendingConfIndex = raftLog.lastIndex();
         }
-        pendingConfIndex = raftLog.lastIndex();
       }
     }
     reduceUncommittedSize(rd.committedEntries());
@@ -889,8 +901,11 @@ final class Raft {
   }
 
   private void handleReadIndex(Message m) {
-    if (prs.isSingleton()) {
-      // Only voter: our commit index is authoritative.
+    if (prs.isSingleton() && prs.config.voters.incoming().contains(id)) {
+      // We are the only voter: our commit index is authoritative. A leader that demoted or
+      // removed itself still leads its term, and the one remaining voter may be someone else
+      // whose log is ahead of ours; that case takes the quorum path below (etcd 3.4.23 answers
+      // at once from its own commit index there: a stale read).
       Message resp = responseToReadIndexReq(m, raftLog.committed);
       if (resp != null) {
         msgs.add(resp);

@@ -13,4 +13,8 @@ public abstract class RaftException extends Exception {
   RaftException(String message) {
     super(message, null, false, false);
   }
+
+  RaftException(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
 }

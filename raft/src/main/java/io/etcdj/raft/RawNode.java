@@ -204,13 +204,21 @@ public final class RawNode {
     raft.msgs = new ArrayList<>();
   }
 
-  /** Whether {@link #ready()} would return anything. */
+  /**
+   * Whether {@link #ready()} would return anything. Allocation-free (it compares raft's fields with
+   * the last handed-out soft and hard state instead of building new ones), because a loop calls it
+   * after every input.
+   */
   public boolean hasReady() {
-    if (!raft.softState().equals(prevSoftSt)) {
+    if (raft.lead != prevSoftSt.lead() || raft.state != prevSoftSt.raftState()) {
       return true;
     }
-    HardState hs = raft.hardState();
-    if (!RaftUtil.isEmptyHardState(hs) && !RaftUtil.isHardStateEqual(hs, prevHardSt)) {
+    long commit = raft.raftLog.committed;
+    boolean emptyHs = raft.term == 0 && raft.vote == RaftUtil.NONE && commit == 0;
+    if (!emptyHs
+        && (raft.term != prevHardSt.getTerm()
+            || raft.vote != prevHardSt.getVote()
+            || commit != prevHardSt.getCommit())) {
       return true;
     }
     Snapshot s = raft.raftLog.unstable.snapshot;

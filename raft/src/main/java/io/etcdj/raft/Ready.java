@@ -1,6 +1,7 @@
 package io.etcdj.raft;
 
 import io.etcdj.proto.raftpb.Entry;
+import io.etcdj.proto.raftpb.EntryType;
 import io.etcdj.proto.raftpb.HardState;
 import io.etcdj.proto.raftpb.Message;
 import io.etcdj.proto.raftpb.Snapshot;
@@ -58,6 +59,37 @@ public record Ready(
         || !committedEntries.isEmpty()
         || !messages.isEmpty()
         || !readStates.isEmpty();
+  }
+
+  /**
+   * Whether some committed entries are also among the unstable {@code entries} (etcdserver's {@code
+   * shouldWaitWALSync}): possible on a one-voter cluster, where a leader's append commits at once.
+   * Such a Ready must be saved and synced to the WAL BEFORE its apply is handed off, or a crash
+   * could lose entries a client was already told were applied (etcd issue 14370). Compares the last
+   * committed entry with the first unstable one, as terms and indexes only grow.
+   */
+  public boolean committedEntriesOverlapUnstable() {
+    if (committedEntries.isEmpty() || entries.isEmpty()) {
+      return false;
+    }
+    Entry lastCommitted = committedEntries.get(committedEntries.size() - 1);
+    Entry firstUnstable = entries.get(0);
+    return lastCommitted.getTerm() > firstUnstable.getTerm()
+        || (lastCommitted.getTerm() == firstUnstable.getTerm()
+            && lastCommitted.getIndex() >= firstUnstable.getIndex());
+  }
+
+  /**
+   * Whether a committed entry is a conf change (v1 or V2): a follower then waits for the apply
+   * before sending (etcdserver's {@code waitApply}), so it does not count votes of removed members.
+   */
+  public boolean committedEntriesContainConfChange() {
+    for (Entry e : committedEntries) {
+      if (e.getType() == EntryType.EntryConfChange || e.getType() == EntryType.EntryConfChangeV2) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The index applied once this Ready is handled: last committed entry, else the snapshot. */

@@ -1,7 +1,6 @@
 package io.etcdj.raft;
 
 import io.etcdj.proto.raftpb.HardState;
-import io.etcdj.raft.tracker.Progress;
 import io.etcdj.raft.tracker.TrackerConfig;
 import java.util.Collections;
 import java.util.Map;
@@ -9,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * A point-in-time view of a raft node (etcd {@code raft.Status}). {@code progress} is filled only
- * on the leader; {@code config} and every {@link Progress} are private copies, made on the raft
- * thread, so a Status may be read from any thread.
+ * on the leader, with immutable {@link ProgressView}s; {@code config} is a private copy made on the
+ * raft thread (and copied again on each read), so a Status may be read from any thread.
  *
  * @param progress per-member progress, ordered by unsigned ID (empty unless leader)
  */
@@ -21,11 +20,11 @@ public record Status(
     long applied,
     long leadTransferee,
     TrackerConfig config,
-    Map<Long, Progress> progress) {
+    Map<Long, ProgressView> progress) {
 
   public Status {
-    TreeMap<Long, Progress> copy = new TreeMap<>(Long::compareUnsigned);
-    progress.forEach((k, v) -> copy.put(k, v.copy()));
+    TreeMap<Long, ProgressView> copy = new TreeMap<>(Long::compareUnsigned);
+    copy.putAll(progress);
     progress = Collections.unmodifiableMap(copy);
     config = config.copy();
   }
@@ -37,9 +36,9 @@ public record Status(
   }
 
   static Status of(Raft r) {
-    Map<Long, Progress> prs = Map.of();
+    Map<Long, ProgressView> prs = new TreeMap<>(Long::compareUnsigned);
     if (r.state == StateType.StateLeader) {
-      prs = r.prs.progress;
+      r.prs.progress.forEach((k, v) -> prs.put(k, ProgressView.of(v)));
     }
     return new Status(
         r.id, r.hardState(), r.softState(), r.raftLog.applied, r.leadTransferee, r.prs.config, prs);
@@ -60,16 +59,16 @@ public record Status(
                 softState.raftState(),
                 applied));
     boolean first = true;
-    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+    for (Map.Entry<Long, ProgressView> e : progress.entrySet()) {
       if (!first) {
         j.append(',');
       }
       first = false;
-      Progress p = e.getValue();
+      ProgressView p = e.getValue();
       j.append(
           String.format(
               "\"%x\":{\"match\":%d,\"next\":%d,\"state\":\"%s\"}",
-              e.getKey(), p.match, p.next, p.state));
+              e.getKey(), p.match(), p.next(), p.state()));
     }
     j.append("},").append(String.format("\"leadtransferee\":\"%x\"}", leadTransferee));
     return j.toString();

@@ -1,7 +1,8 @@
 package io.etcdj.raft;
 
 /**
- * The {@link Node} has been stopped (etcd {@code ErrStopped}).
+ * The {@link Node} has been stopped (etcd {@code ErrStopped}). {@link #getCause()} is null after
+ * {@link Node#stop()} and the failure when the loop died of one.
  *
  * <p>Immutable; safe to share across threads.
  */
@@ -13,5 +14,13 @@ public final class StoppedException extends RaftException {
 
   public StoppedException() {
     super(MESSAGE);
+  }
+
+  /**
+   * The node stopped because its loop failed; {@code cause} is the broken invariant (or the Ready
+   * handler's failure) that killed it, so callers can tell a crash from an orderly stop.
+   */
+  public StoppedException(Throwable cause) {
+    super(MESSAGE, cause);
   }
 }

@@ -111,17 +111,152 @@ class NodeTest {
     assertThat(s.lastIndex()).isGreaterThanOrEqualTo(3);
   }
 
-  /** TestBlockProposal (non-blocking form): without a leader the proposal is dropped. */
+  /**
+   * TestBlockProposal: without a leader a proposal waits (etcd's propc is nil while lead is None)
+   * and goes through once a leader appears; here it is forwarded to the new leader.
+   */
   @Test
-  void proposalWithoutLeaderIsDropped() throws Exception {
-    MemoryStorage s = new MemoryStorage();
+  void proposalWaitsForLeaderThenIsForwarded() throws Exception {
+    node = Node.restart(config(1, 10, 1, new MemoryStorage()).peers(1, 2, 3).build(), THREADS);
+    java.util.concurrent.CompletableFuture<Void> f = node.propose(bytes("x"));
+    node.status().get(5, TimeUnit.SECONDS); // the loop has seen the proposal
+    assertThat(f).isNotDone();
+    node.step(heartbeat(2, 1)).get(5, TimeUnit.SECONDS);
+    f.get(5, TimeUnit.SECONDS);
+    List<Message> sent = new java.util.ArrayList<>();
+    while (sent.stream().noneMatch(m -> m.getType() == MessageType.MsgProp)) {
+      Ready rd = node.pollReady(5, TimeUnit.SECONDS);
+      assertThat(rd).isNotNull();
+      sent.addAll(rd.messages());
+      node.advance();
+    }
+    Message prop =
+        sent.stream().filter(m -> m.getType() == MessageType.MsgProp).findFirst().orElseThrow();
+    assertThat(prop.getTo()).isEqualTo(2);
+    assertThat(prop.getEntries(0).getData()).isEqualTo(bytes("x"));
+  }
+
+  /** A waiting proposal fails with a typed timeout once the caller's deadline passes. */
+  @Test
+  void proposalWithoutLeaderTimesOutAtDeadline() throws Exception {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
     node =
-        Node.start(
-            config(1, 10, 1, s).build(), List.of(new Peer(1), new Peer(2), new Peer(3)), THREADS);
-    startConsumer(s);
-    assertThatThrownBy(() -> node.propose(bytes("x")).get(5, TimeUnit.SECONDS))
+        Node.builder(config(1, 10, 1, new MemoryStorage()).peers(1, 2, 3).build(), THREADS)
+            .nanoClock(clock::get)
+            .restart();
+    java.util.concurrent.CompletableFuture<Void> f = node.propose(bytes("x"), 1_000);
+    node.status().get(5, TimeUnit.SECONDS);
+    assertThat(f).isNotDone();
+    clock.set(1_000);
+    node.tick(); // wakes the loop, which checks deadlines on every pass
+    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(ProposalDroppedException.class);
+        .cause()
+        .isInstanceOf(ProposalTimeoutException.class)
+        .hasMessage("context deadline exceeded");
+  }
+
+  private static Message heartbeat(long from, long term) {
+    return Message.newBuilder()
+        .setType(MessageType.MsgHeartbeat)
+        .setFrom(from)
+        .setTo(1)
+        .setTerm(term)
+        .build();
+  }
+
+  /**
+   * C3: with the inbox full of peer messages, a committed conf change, a status request and an
+   * advance still get through (etcd blocks on confc; it never drops them). Before the fix the conf
+   * change future completed with null and raft never saw it.
+   */
+  @Test
+  void confChangeStatusAndAdvanceAreNeverDroppedWhenInboxIsFull() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    MemoryStorage s = new MemoryStorage();
+    node = Node.restart(config(1, 10, 1, s).peers(1).build(), gated(release));
+    for (int i = 0; i < Node.MAX_PENDING_PEER_MESSAGES + 1000; i++) {
+      node.step(
+          Message.newBuilder().setType(MessageType.MsgHeartbeatResp).setFrom(9).setTo(1).build());
+    }
+    java.util.concurrent.CompletableFuture<ConfState> cc =
+        node.applyConfChange(
+            ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(2).build());
+    java.util.concurrent.CompletableFuture<Status> st = node.status();
+    node.advance();
+    release.countDown();
+    assertThat(cc.get(5, TimeUnit.SECONDS).getVotersList()).containsExactly(1L, 2L);
+    assertThat(st.get(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(node.status().get(5, TimeUnit.SECONDS).config().voters.incoming().ids())
+        .containsExactly(1L, 2L);
+  }
+
+  /** §2.2: when the loop dies (here: the Ready handler fails), callers see the cause. */
+  @Test
+  void loopFailureIsTheCauseOfLaterStoppedExceptions() throws Exception {
+    MemoryStorage s = new MemoryStorage();
+    s.setHardState(io.etcdj.proto.raftpb.HardState.newBuilder().setTerm(1).setCommit(1).build());
+    s.append(List.of(RaftTestUtil.entry(1, 1)));
+    java.io.IOException disk = new java.io.IOException("disk on fire");
+    node =
+        Node.builder(config(1, 10, 1, s).peers(1).build(), THREADS)
+            .readyHandler(
+                (n, rd) -> {
+                  throw disk;
+                })
+            .restart();
+    await(() -> node.failure() != null);
+    assertThat(node.failure()).isSameAs(disk);
+    assertThatThrownBy(() -> node.status().get(5, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(StoppedException.class)
+        .hasMessage("raft: stopped")
+        .cause()
+        .isSameAs(disk);
+  }
+
+  /** The server's mode: Readies handled on the loop thread, advancing inline. */
+  @Test
+  void readyHandlerOnLoopThreadCommitsProposals() throws Exception {
+    MemoryStorage s = new MemoryStorage();
+    List<Entry> committed = new CopyOnWriteArrayList<>();
+    List<Thread> handlerThreads = new CopyOnWriteArrayList<>();
+    node =
+        Node.builder(config(1, 10, 1, s).build(), THREADS)
+            .readyHandler(
+                (n, rd) -> {
+                  handlerThreads.add(Thread.currentThread());
+                  RawNodeTest.persist(rd, s);
+                  for (Entry e : rd.committedEntries()) {
+                    if (e.getType() == EntryType.EntryConfChange) {
+                      n.applyConfChange(ConfChange.parseFrom(e.getData())); // queued, not awaited
+                    }
+                    committed.add(e);
+                  }
+                  n.advance();
+                })
+            .start(List.of(new Peer(1)));
+    await(() -> node.status().join().applied() >= 1);
+    node.campaign().get(5, TimeUnit.SECONDS);
+    node.propose(bytes("a"), System.nanoTime() + TimeUnit.SECONDS.toNanos(5))
+        .get(5, TimeUnit.SECONDS);
+    await(() -> committed.stream().anyMatch(e -> e.getData().equals(bytes("a"))));
+    assertThat(handlerThreads).allMatch(t -> t.getName().equals("raft-node-test"));
+    assertThatThrownBy(() -> node.pollReady(1, TimeUnit.MILLISECONDS))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  private static ThreadFactory gated(CountDownLatch release) {
+    return r ->
+        THREADS.newThread(
+            () -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              r.run();
+            });
   }
 
   /** TestNodeReadIndex. */
@@ -187,17 +322,7 @@ class NodeTest {
           @Override
           public void error(String format, Object... args) {}
         };
-    ThreadFactory gated =
-        r ->
-            THREADS.newThread(
-                () -> {
-                  try {
-                    release.await();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  r.run();
-                });
+    ThreadFactory gated = gated(release);
     node =
         Node.restart(
             config(1, 10, 1, new MemoryStorage()).peers(1).logger(counting).build(), gated);

@@ -282,15 +282,15 @@ class RawNodeTest {
     assertThat(st.softState().lead()).isEqualTo(1);
     assertThat(st.softState().raftState()).isEqualTo(StateType.StateLeader);
     assertThat(st.progress()).containsKey(1L);
-    assertThat(st.progress().get(1L).match).isEqualTo(2);
+    assertThat(st.progress().get(1L).match()).isEqualTo(2);
     assertThat(st.toJson())
         .isEqualTo(
             "{\"id\":\"1\",\"term\":2,\"vote\":\"1\",\"commit\":2,\"lead\":\"1\","
                 + "\"raftState\":\"StateLeader\",\"applied\":2,\"progress\":{\"1\":"
                 + "{\"match\":2,\"next\":3,\"state\":\"StateReplicate\"}},\"leadtransferee\":\"0\"}");
-    // The status is a copy.
-    st.progress().get(1L).match = 99;
-    assertThat(rn.status().progress().get(1L).match).isEqualTo(2);
+    // The status is an immutable snapshot.
+    assertThatThrownBy(() -> st.progress().put(1L, null))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   /** TestRawNodeCommitPaginationAfterRestart / TestCommitPagination. */
