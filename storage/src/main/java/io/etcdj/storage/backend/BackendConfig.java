@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxReaders LMDB reader slots, i.e. most concurrently open read transactions
  * @param bufferKind lmdbjava buffer proxy
  * @param executor the batch timer's scheduler; null means the backend owns a daemon thread
+ * @param memberId the local member ID in hex, put on every log line as {@code local-member-id}
+ *     (many nodes share one JVM in tests); null when unknown
  */
 public record BackendConfig(
     Path path,
@@ -27,7 +29,8 @@ public record BackendConfig(
     long mapSize,
     int maxReaders,
     BufferKind bufferKind,
-    @Nullable ScheduledExecutorService executor) {
+    @Nullable ScheduledExecutorService executor,
+    @Nullable String memberId) {
 
   /** etcd's {@code defaultBatchInterval}. */
   public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(100);
@@ -38,7 +41,25 @@ public record BackendConfig(
   /** 10 GiB, like etcd's {@code initialMmapSize}; only virtual address space until used. */
   public static final long DEFAULT_MAP_SIZE = 10L * 1024 * 1024 * 1024;
 
+  /**
+   * LMDB reader slots by default. Each open {@link ReadTx} and {@link BackendSnapshot} takes one;
+   * when all are taken, new reads fail with {@link ReadersFullException}. Size it from the server
+   * config ({@link Builder#maxReaders}) for the expected concurrent ranges, watch syncs and
+   * snapshot sends.
+   */
   public static final int DEFAULT_MAX_READERS = 1024;
+
+  /** The configuration before {@code memberId} existed. */
+  public BackendConfig(
+      Path path,
+      Duration batchInterval,
+      int batchLimit,
+      long mapSize,
+      int maxReaders,
+      BufferKind bufferKind,
+      @Nullable ScheduledExecutorService executor) {
+    this(path, batchInterval, batchLimit, mapSize, maxReaders, bufferKind, executor, null);
+  }
 
   public BackendConfig {
     checkNotNull(path, "path");
@@ -62,8 +83,9 @@ public record BackendConfig(
     private int batchLimit = DEFAULT_BATCH_LIMIT;
     private long mapSize = DEFAULT_MAP_SIZE;
     private int maxReaders = DEFAULT_MAX_READERS;
-    private BufferKind bufferKind = BufferKind.BYTE_ARRAY;
+    private BufferKind bufferKind = BufferKind.AUTO;
     @Nullable private ScheduledExecutorService executor;
+    @Nullable private String memberId;
 
     private Builder(Path path) {
       this.path = path;
@@ -106,9 +128,15 @@ public record BackendConfig(
       return this;
     }
 
+    /** The local member ID in hex for log lines; null for none. */
+    public Builder memberId(@Nullable String memberId) {
+      this.memberId = memberId;
+      return this;
+    }
+
     public BackendConfig build() {
       return new BackendConfig(
-          path, batchInterval, batchLimit, mapSize, maxReaders, bufferKind, executor);
+          path, batchInterval, batchLimit, mapSize, maxReaders, bufferKind, executor, memberId);
     }
   }
 }

@@ -8,7 +8,10 @@ package io.etcdj.storage.backend;
  * <p>Threading: the {@code unsafe*} methods require {@link #lock()} held by the calling thread
  * (checked). Reads through this object see everything written so far, including the current lock
  * session. Concurrent {@link ReadTx}s see a lock session's writes only after {@link #unlock()}, so
- * a multi-operation mvcc write becomes visible atomically.
+ * a multi-operation mvcc write becomes visible atomically. Any thread may be the writer: the apply
+ * thread, the batch timer, compaction and the lessor all take the lock. Once a commit has failed,
+ * {@link #lock()}, every write and {@link #commit()} throw the latched {@link
+ * BackendFatalException}.
  */
 public interface BatchTx extends BackendReader {
   /** Takes the writer lock (reentrant). */
@@ -28,6 +31,13 @@ public interface BatchTx extends BackendReader {
 
   /** As {@link #unsafePut}; a hint that keys arrive in ascending order (mvcc revisions). */
   void unsafeSeqPut(Bucket bucket, byte[] key, byte[] value);
+
+  /**
+   * As {@link #unsafePut}, but the backend keeps {@code key} and {@code value} as they are instead
+   * of copying them: the caller hands over ownership and must never modify either array again (C10:
+   * the mvcc write path builds fresh arrays per put).
+   */
+  void unsafePutOwned(Bucket bucket, byte[] key, byte[] value);
 
   /** Deletes a key; deleting a missing key is not an error. */
   void unsafeDelete(Bucket bucket, byte[] key);

@@ -9,5 +9,10 @@ public enum BufferKind {
    * java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED}; falls back to
    * {@link #BYTE_ARRAY} with a warning when unavailable.
    */
-  BYTE_BUFFER
+  BYTE_BUFFER,
+  /**
+   * The default: {@link #BYTE_BUFFER} when this JVM opens {@code java.nio} to the backend (the
+   * distribution's launcher passes the flags), otherwise {@link #BYTE_ARRAY}, silently.
+   */
+  AUTO
 }

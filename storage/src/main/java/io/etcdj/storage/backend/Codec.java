@@ -24,6 +24,9 @@ interface Codec<T> {
   byte[] out(T buffer);
 
   static Codec<?> forKind(BufferKind kind) {
+    if (kind == BufferKind.AUTO) {
+      kind = nioOpen() ? BufferKind.BYTE_BUFFER : BufferKind.BYTE_ARRAY;
+    }
     if (kind == BufferKind.BYTE_BUFFER) {
       try {
         BufferProxy<ByteBuffer> proxy = ByteBufferProxy.PROXY_OPTIMAL;
@@ -33,6 +36,14 @@ interface Codec<T> {
       }
     }
     return new ArrayCodec();
+  }
+
+  /**
+   * Whether {@code --add-opens java.base/java.nio=...} reaches this module: lmdbjava's optimal
+   * ByteBuffer proxy reads {@code Buffer.address} reflectively and fails without it.
+   */
+  static boolean nioOpen() {
+    return java.nio.Buffer.class.getModule().isOpen("java.nio", Codec.class.getModule());
   }
 
   /**

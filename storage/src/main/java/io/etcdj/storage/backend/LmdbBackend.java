@@ -1,6 +1,5 @@
 package io.etcdj.storage.backend;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
@@ -12,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.StampedLock;
-import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +39,24 @@ import org.slf4j.LoggerFactory;
  * writes, a {@link ReadTx} sees the lock sessions published ({@link BatchTx#unlock()}) before it
  * opened.
  *
+ * <p>The open LMDB environment is a {@link Generation}. Defrag and {@link #installSnapshot(Path)}
+ * build a new file, open it as the next generation and swap it in under the batch lock; readers
+ * already open finish on the old generation, which closes when its last reader does. This object
+ * stays valid throughout, so the rest of storage never holds a closed backend.
+ *
  * <p>Threading and locks, always taken in this order:
  *
  * <ol>
- *   <li>{@code batchLock}: the writer lock; owns the overlay's contents, {@code session}, {@code
- *       pending}, the writer's LMDB reader and the {@code store} reference.
- *   <li>{@code envLock} (a {@link StampedLock}, not owner-bound): each open ReadTx holds a read
- *       stamp for its whole life; map growth, defrag and close take the write stamp, i.e. wait for
- *       every ReadTx to close, like bbolt's remap waits for read txs.
- *   <li>{@code viewLock}: makes (LMDB snapshot, overlay, published session) one atomic capture for
- *       a new ReadTx against the overlay swap at the end of a commit.
+ *   <li>{@code batchLock}: the writer lock; owns the overlay's contents, the {@link Writer}'s
+ *       session state, the writer's LMDB reader and the {@code current} generation reference.
+ *   <li>the generation's remap lock ({@link Generation#readStamp()}): each open ReadTx holds a read
+ *       stamp for its whole life, a snapshot only per chunk; map growth takes the write stamp.
+ *   <li>{@code viewLock}: makes (generation, LMDB snapshot, overlay, published session) one atomic
+ *       capture for a new ReadTx against the overlay swap at the end of a commit and the generation
+ *       swap of defrag and install.
  * </ol>
+ *
+ * <p>Every public method may be called from any thread; see {@link Backend} for which block.
  */
 public final class LmdbBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(LmdbBackend.class);
@@ -58,76 +66,70 @@ public final class LmdbBackend implements Backend {
    * Data files open in this process. The one piece of static state here, because the rule it
    * enforces is per process: LMDB must not have an environment open twice in one process (both
    * opens share {@code db-lock}; the second re-initialises it under the first and corrupts both
-   * views). etcd's applySnapshot opens the new db before closing the old one; here the old one must
-   * be closed first.
+   * views).
    */
   private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
-  private final BackendConfig config;
+  final BackendConfig config;
   private final Path path;
   private final Codec<?> codec;
-  private final ReentrantLock batchLock = new ReentrantLock();
-  private final StampedLock envLock = new StampedLock();
+  private final UnaryOperator<LmdbStore> storeWrapper;
 
-  /**
-   * Taken around every {@code envLock} acquisition. A StampedLock lets new readers in while a
-   * writer waits, so under overlapping reads map growth, defrag and close would wait forever with
-   * the batch lock held. Holding this gate while waiting for the write stamp makes new readers
-   * queue behind the exclusive operation, as bbolt's remap (a Go RWMutex) does.
-   */
-  private final ReentrantLock envGate = new ReentrantLock();
+  /** {@code "[local-member-id=…] "} or empty: prefixes every log line. */
+  final String who;
 
+  final ReentrantLock batchLock = new ReentrantLock();
   private final Object viewLock = new Object();
-  private final Writer writer = new Writer();
+  final Writer writer;
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong openReadTx = new AtomicLong();
   private final AtomicLong tempCounter = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledExecutorService executor;
   private final boolean ownsExecutor;
   private final ScheduledFuture<?> timer;
 
-  /** Replaced only under batchLock plus the envLock write stamp. */
-  private volatile LmdbStore store;
+  /** Every generation not yet closed, so close() can wait for the retired ones too. */
+  private final List<Generation> live = new CopyOnWriteArrayList<>();
+
+  /** Replaced only under batchLock and viewLock. */
+  private volatile Generation current;
 
   /** The current batch; replaced under viewLock (and batchLock) after each commit. */
-  private volatile WriteOverlay overlay = new WriteOverlay();
+  volatile WriteOverlay overlay = new WriteOverlay();
 
   /** The newest lock session whose writes readers may see. */
-  private volatile long published;
+  volatile long published;
 
-  private volatile PreCommitHook hook;
+  private volatile @Nullable PreCommitHook hook;
 
-  /** Set while close() commits the last batch, so the pre-commit hook may still write. */
-  @GuardedBy("batchLock")
-  private boolean closing;
+  private volatile @Nullable FatalErrorListener fatalListener;
 
-  @GuardedBy("batchLock")
-  private long session;
-
-  @GuardedBy("batchLock")
-  private boolean wroteInSession;
-
-  @GuardedBy("batchLock")
-  private int pending;
+  /** The first failed commit; latched for good (C6). */
+  private volatile @Nullable BackendFatalException fatal;
 
   @GuardedBy("batchLock")
   private LmdbStore.Reader writerDisk;
 
   @GuardedBy("batchLock")
-  private MergedView writerView;
+  MergedView writerView;
 
-  private final int maxKeySize;
+  final int maxKeySize;
 
-  private LmdbBackend(BackendConfig config, LmdbStore store, Codec<?> codec) {
+  private LmdbBackend(
+      BackendConfig config, Generation gen, Codec<?> codec, UnaryOperator<LmdbStore> storeWrapper) {
     this.config = config;
     this.path = config.path();
     this.codec = codec;
-    this.store = store;
-    this.maxKeySize = store.maxKeySize();
+    this.storeWrapper = storeWrapper;
+    this.who = config.memberId() == null ? "" : "[local-member-id=" + config.memberId() + "] ";
+    this.current = gen;
+    this.live.add(gen);
+    this.maxKeySize = gen.store.maxKeySize();
+    this.writer = new Writer(this);
     batchLock.lock();
     try {
-      this.writerDisk = store.beginRead();
+      this.writerDisk = beginRead(gen);
       this.writerView = new MergedView(writerDisk, overlay, Long.MAX_VALUE);
     } finally {
       batchLock.unlock();
@@ -153,6 +155,11 @@ public final class LmdbBackend implements Backend {
 
   /** Opens (creating if needed) the backend file at {@code config.path()}. */
   public static LmdbBackend open(BackendConfig config) {
+    return open(config, UnaryOperator.identity());
+  }
+
+  /** As {@link #open(BackendConfig)}; every LMDB store opened is passed through the wrapper. */
+  static LmdbBackend open(BackendConfig config, UnaryOperator<LmdbStore> storeWrapper) {
     try {
       Path parent = config.path().toAbsolutePath().getParent();
       if (parent != null) {
@@ -169,18 +176,24 @@ public final class LmdbBackend implements Backend {
     Codec<?> codec = Codec.forKind(config.bufferKind());
     LmdbStore store;
     try {
-      store = TypedLmdbStore.open(config.path(), config.mapSize(), config.maxReaders(), codec);
+      store =
+          storeWrapper.apply(
+              TypedLmdbStore.open(config.path(), config.mapSize(), config.maxReaders(), codec));
     } catch (RuntimeException | Error e) {
       OPEN_FILES.remove(file);
       throw e;
     }
-    LOG.info(
-        "opened backend {} (map {} bytes, proxy {})",
-        config.path(),
-        store.mapSize(),
-        codec.proxy().getClass().getSimpleName());
+    Generation gen = new Generation(store, config.path(), false);
     try {
-      return new LmdbBackend(config, store, codec);
+      LmdbBackend be = new LmdbBackend(config, gen, codec, storeWrapper);
+      LOG.info(
+          "{}opened backend {} (map {} bytes, proxy {}, max readers {})",
+          be.who,
+          config.path(),
+          store.mapSize(),
+          codec.proxy().getClass().getSimpleName(),
+          config.maxReaders());
+      return be;
     } catch (RuntimeException | Error e) {
       store.close();
       OPEN_FILES.remove(file);
@@ -189,22 +202,22 @@ public final class LmdbBackend implements Backend {
   }
 
   /**
-   * Moves a received snapshot file (the bytes of {@link BackendSnapshot#writeTo}) into place as the
-   * data file at {@code dbPath}, replacing what is there; then {@link #open} it. Unlike etcd's
-   * applySnapshot, the backend open at {@code dbPath} must be closed before that open (LMDB allows
-   * one open per file per process; {@link #open} refuses a second).
+   * Builds the data file at {@code dbPath} from a received snapshot file (any {@link
+   * SnapshotFormat} this backend reads), replacing what is there. The backend open at {@code
+   * dbPath}, if any, must be closed before {@link #open} (LMDB allows one open per file per
+   * process); a running backend installs with {@link #installSnapshot(Path)} instead. The received
+   * file is left in place.
    */
   public static void installSnapshot(Path snapshotFile, Path dbPath) throws IOException {
-    fsync(snapshotFile);
-    Files.move(
-        snapshotFile, dbPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path target = tempPath(dbPath, "install", System.nanoTime());
+    SnapshotBuilder.build(
+        snapshotFile,
+        target,
+        BackendConfig.DEFAULT_MAP_SIZE,
+        BackendConfig.DEFAULT_MAX_READERS,
+        Codec.forKind(BufferKind.BYTE_ARRAY));
+    Files.move(target, dbPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     fsyncDirectory(dbPath);
-  }
-
-  private static void fsync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
   }
 
   /** Makes a rename into {@code file}'s directory durable (the new entry is directory data). */
@@ -234,22 +247,45 @@ public final class LmdbBackend implements Backend {
 
   @Override
   public ReadTx concurrentReadTx() {
-    checkState(!closed.get(), "backend closed");
-    long stamp = readStamp();
-    try {
-      LmdbStore.Reader disk;
-      WriteOverlay view;
-      long seen;
-      synchronized (viewLock) {
-        disk = store.beginRead();
-        view = overlay;
-        seen = published;
+    while (true) {
+      checkState(!closed.get(), "backend closed");
+      Generation gen = current;
+      if (!gen.retain()) {
+        continue; // retired and closed since we read it: a newer one is current
       }
-      openReadTx.incrementAndGet();
-      return new SnapshotReadTx(new MergedView(disk, view, seen), disk, stamp);
-    } catch (RuntimeException e) {
-      envLock.unlockRead(stamp);
-      throw e;
+      long stamp = gen.readStamp();
+      try {
+        LmdbStore.Reader disk;
+        WriteOverlay view;
+        long seen;
+        synchronized (viewLock) {
+          if (gen != current) {
+            gen.unlockRead(stamp);
+            gen.release();
+            continue;
+          }
+          disk = beginRead(gen);
+          view = overlay;
+          seen = published;
+        }
+        openReadTx.incrementAndGet();
+        return new SnapshotReadTx(new MergedView(disk, view, seen), disk, gen, stamp);
+      } catch (RuntimeException e) {
+        gen.unlockRead(stamp);
+        gen.release();
+        throw e;
+      }
+    }
+  }
+
+  /** Begins an LMDB read, mapping a full reader table to {@link ReadersFullException}. */
+  private LmdbStore.Reader beginRead(Generation gen) {
+    try {
+      return gen.store.beginRead();
+    } catch (LmdbStore.ReadersFull e) {
+      ReadersFullException ex = new ReadersFullException(config.maxReaders(), e);
+      LOG.warn("{}{}", who, ex.getMessage());
+      throw ex;
     }
   }
 
@@ -259,27 +295,45 @@ public final class LmdbBackend implements Backend {
   }
 
   @Override
-  public void setPreCommitHook(PreCommitHook hook) {
+  public void setPreCommitHook(@Nullable PreCommitHook hook) {
     this.hook = hook;
   }
 
   @Override
+  public void setFatalErrorListener(@Nullable FatalErrorListener listener) {
+    this.fatalListener = listener;
+  }
+
+  @Override
+  public @Nullable BackendFatalException fatalError() {
+    return fatal;
+  }
+
+  @Override
   public BackendSnapshot snapshot() throws IOException {
-    forceCommit();
-    Path tmp = tempPath("snapshot");
-    long stamp = readStamp();
+    return snapshot(EtcdjStreamFormat.ENCODER);
+  }
+
+  @Override
+  @SuppressWarnings("GuardedBy") // writer.lock() takes batchLock
+  public BackendSnapshot snapshot(SnapshotEncoder encoder) throws IOException {
+    writer.lock();
     try {
-      // close() may have run to the end since forceCommit; lmdbjava's Env.copy does not check
-      // for a closed environment and would hand LMDB freed memory (a JVM crash).
-      checkState(!closed.get(), "backend closed");
-      store.copyTo(tmp);
-    } catch (RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
+      commitLocked();
+      Generation gen = current;
+      checkState(gen.retain(), "backend closed");
+      long stamp = gen.readStamp();
+      try {
+        return new StreamSnapshot(gen, beginRead(gen), encoder);
+      } catch (RuntimeException e) {
+        gen.release();
+        throw e;
+      } finally {
+        gen.unlockRead(stamp);
+      }
     } finally {
-      envLock.unlockRead(stamp);
+      writer.unlock();
     }
-    return new FileSnapshot(tmp);
   }
 
   @Override
@@ -287,8 +341,8 @@ public final class LmdbBackend implements Backend {
     Set<Bucket> ignoredBuckets = new HashSet<>();
     ignores.forEach(k -> ignoredBuckets.add(k.bucket()));
     CRC32C crc = new CRC32C();
-    long stamp = readStamp();
-    try (LmdbStore.Reader disk = store.beginRead()) {
+    try (SnapshotReadTx tx = (SnapshotReadTx) concurrentReadTx()) {
+      LmdbStore.Reader disk = tx.disk;
       for (Bucket b : disk.buckets()) {
         crc.update(b.nameBytes());
         boolean check = ignoredBuckets.contains(b);
@@ -304,8 +358,6 @@ public final class LmdbBackend implements Backend {
               return true;
             });
       }
-    } finally {
-      envLock.unlockRead(stamp);
     }
     return (int) crc.getValue();
   }
@@ -321,12 +373,7 @@ public final class LmdbBackend implements Backend {
 
   @Override
   public long sizeInUse() {
-    long stamp = readStamp();
-    try {
-      return store.sizeInUse();
-    } finally {
-      envLock.unlockRead(stamp);
-    }
+    return withCurrent(g -> g.store.sizeInUse());
   }
 
   @Override
@@ -341,56 +388,56 @@ public final class LmdbBackend implements Backend {
 
   /** Current LMDB map size in bytes. */
   public long mapSize() {
-    long stamp = readStamp();
-    try {
-      // Under the read stamp so defrag or close cannot free the environment mid-call.
+    return withCurrent(g -> g.store.mapSize());
+  }
+
+  private interface GenCall {
+    long call(Generation g);
+  }
+
+  /** Runs a short call on the current generation, kept open and unmapped meanwhile. */
+  private long withCurrent(GenCall call) {
+    while (true) {
       checkState(!closed.get(), "backend closed");
-      return store.mapSize();
-    } finally {
-      envLock.unlockRead(stamp);
+      Generation gen = current;
+      if (!gen.retain()) {
+        continue;
+      }
+      long stamp = gen.readStamp();
+      try {
+        return call.call(gen);
+      } finally {
+        gen.unlockRead(stamp);
+        gen.release();
+      }
     }
   }
 
   @Override
+  @SuppressWarnings("GuardedBy") // writer.lock() takes batchLock
   public void defrag() throws IOException {
-    checkState(!closed.get(), "backend closed");
     long start = System.nanoTime();
-    batchLock.lock();
+    writer.lock();
     try {
       commitLocked();
       long size1 = size();
       long inUse1 = sizeInUse();
-      LOG.info("defragmenting {} (size {} bytes, in use {} bytes)", path, size1, inUse1);
-      Path tmp = tempPath("defrag");
-      writerDisk.close();
-      long stamp = writeStamp();
+      LOG.info("{}defragmenting {} (size {} bytes, in use {} bytes)", who, path, size1, inUse1);
+      Path tmp = tempPath(path, "defrag", tempCounter.incrementAndGet());
+      Generation gen = current;
+      long mapSize = Math.max(config.mapSize(), gen.store.mapSize());
       try {
-        long mapSize = Math.max(config.mapSize(), store.mapSize());
-        try {
-          store.copyTo(tmp);
-          // mdb_env_copy2 only write()s and close()s the copy: without an fsync a power loss
-          // after the rename could leave a truncated file in place of the database.
-          fsync(tmp);
-        } catch (RuntimeException | IOException e) {
-          Files.deleteIfExists(tmp);
-          throw e;
-        }
-        store.close();
-        try {
-          Files.move(
-              tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          fsyncDirectory(path);
-        } finally {
-          // Reopen whichever file is now in place so the backend stays usable.
-          store = TypedLmdbStore.open(path, mapSize, config.maxReaders(), codec);
-        }
-      } finally {
-        envLock.unlockWrite(stamp);
-        writerDisk = store.beginRead();
-        writerView = new MergedView(writerDisk, overlay, Long.MAX_VALUE);
+        // mdb_env_copy2 runs its own read txn: readers and the map stay as they are meanwhile.
+        gen.store.copyTo(tmp);
+        SnapshotBuilder.fsync(tmp);
+      } catch (RuntimeException | IOException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
       }
+      swapTo(tmp, mapSize);
       LOG.info(
-          "defragmented {} (size {} -> {} bytes, in use {} -> {} bytes, took {} ms)",
+          "{}defragmented {} (size {} -> {} bytes, in use {} -> {} bytes, took {} ms)",
+          who,
           path,
           size1,
           size(),
@@ -398,8 +445,78 @@ public final class LmdbBackend implements Backend {
           sizeInUse(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     } finally {
-      batchLock.unlock();
+      writer.unlock();
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the received file is decoded (or, for a raw LMDB file, linked) into {@code
+   * db.tmp.install.*} beside the data file, fsynced, opened as a new environment, renamed over the
+   * data file (then fsync of the directory), and swapped in. The batch pending in the old state is
+   * committed to the old file first and then left behind with it, as etcd's applySnapshot leaves
+   * the old bbolt db. The received file is not touched; the snap package removes it.
+   */
+  @Override
+  @SuppressWarnings("GuardedBy") // writer.lock() takes batchLock
+  public void installSnapshot(Path received) throws IOException {
+    long start = System.nanoTime();
+    writer.lock();
+    try {
+      commitLocked();
+      Path tmp = tempPath(path, "install", tempCounter.incrementAndGet());
+      long mapSize = Math.max(config.mapSize(), current.store.mapSize());
+      SnapshotBuilder.build(received, tmp, mapSize, config.maxReaders(), codec);
+      swapTo(tmp, mapSize);
+      LOG.info(
+          "{}installed snapshot {} as backend {} ({} format, {} bytes, took {} ms)",
+          who,
+          received,
+          path,
+          SnapshotFormat.detect(path),
+          size(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  /**
+   * Opens the complete data file {@code built} as the next generation, renames it over the data
+   * file and makes it current; the old generation closes when its last reader does.
+   */
+  @GuardedBy("batchLock")
+  private void swapTo(Path built, long mapSize) throws IOException {
+    LmdbStore store;
+    try {
+      store = storeWrapper.apply(TypedLmdbStore.open(built, mapSize, config.maxReaders(), codec));
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(built);
+      Files.deleteIfExists(built.resolveSibling(built.getFileName() + "-lock"));
+      throw e;
+    }
+    Generation next = new Generation(store, built, true);
+    try {
+      Files.move(built, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      fsyncDirectory(path);
+    } catch (IOException | RuntimeException e) {
+      next.release();
+      Files.deleteIfExists(built);
+      throw e;
+    }
+    live.add(next);
+    next.closedFuture().thenRun(() -> live.remove(next));
+    Generation old = current;
+    writerDisk.close();
+    synchronized (viewLock) {
+      current = next;
+      overlay = new WriteOverlay();
+    }
+    writerDisk = beginRead(next);
+    writerView = new MergedView(writerDisk, overlay, Long.MAX_VALUE);
+    writer.resetPending();
+    old.release();
   }
 
   @Override
@@ -413,47 +530,29 @@ public final class LmdbBackend implements Backend {
     }
     batchLock.lock();
     try {
-      closing = true;
-      try {
-        commitLocked();
-      } finally {
-        closing = false;
+      if (fatal == null) {
+        writer.closing = true;
+        try {
+          commitLocked();
+        } finally {
+          writer.closing = false;
+        }
       }
       writerDisk.close();
-      long stamp = writeStamp();
-      try {
-        store.close();
-      } finally {
-        envLock.unlockWrite(stamp);
-      }
+      current.release();
     } finally {
       batchLock.unlock();
     }
-    // Only once the environment is really closed (a failed final commit leaves it open).
+    // close() waits for open ReadTx and snapshots, as bbolt's Close waits for read txs.
+    for (Generation g : live) {
+      g.closedFuture().join();
+    }
     OPEN_FILES.remove(path.toAbsolutePath().normalize());
-    LOG.info("closed backend {}", path);
-  }
-
-  private long readStamp() {
-    envGate.lock();
-    try {
-      return envLock.readLock();
-    } finally {
-      envGate.unlock();
-    }
-  }
-
-  private long writeStamp() {
-    envGate.lock();
-    try {
-      return envLock.writeLock();
-    } finally {
-      envGate.unlock();
-    }
+    LOG.info("{}closed backend {}", who, path);
   }
 
   private void commitIfPending() {
-    if (closed.get()) {
+    if (closed.get() || fatal != null) {
       return;
     }
     batchLock.lock();
@@ -461,38 +560,49 @@ public final class LmdbBackend implements Backend {
       if (!closed.get()) {
         commitLocked();
       }
-    } catch (RuntimeException e) {
-      LOG.error("batch commit failed on {}", path, e);
+    } catch (BackendFatalException e) {
+      // already latched and reported
     } finally {
       batchLock.unlock();
     }
   }
 
-  private Path tempPath(String what) {
-    Path dir = path.toAbsolutePath().getParent();
-    String name = "db.tmp." + what + "." + System.nanoTime() + "." + tempCounter.incrementAndGet();
+  private static Path tempPath(Path dbPath, String what, long n) {
+    Path dir = dbPath.toAbsolutePath().getParent();
+    String name = "db.tmp." + what + "." + System.nanoTime() + "." + n;
     return dir == null ? Path.of(name) : dir.resolve(name);
+  }
+
+  /** Throws the latched commit failure, if any. */
+  void checkFatal() {
+    BackendFatalException f = fatal;
+    if (f != null) {
+      throw f;
+    }
   }
 
   /** Writes the batch to disk (etcd's {@code batchTxBuffered.unsafeCommit}). */
   @GuardedBy("batchLock")
-  private void commitLocked() {
-    if (pending == 0) {
+  void commitLocked() {
+    checkFatal();
+    if (writer.pending() == 0) {
       return;
     }
     PreCommitHook h = hook;
     if (h != null) {
-      session = published + 1;
+      writer.session = published + 1;
       h.onPreCommit(writer);
-      published = session;
+      published = writer.session;
     }
     WriteOverlay batch = overlay;
     while (true) {
       try {
-        store.write(batch);
+        current.store.write(batch);
         break;
       } catch (LmdbStore.MapFullException e) {
         growMap();
+      } catch (RuntimeException e) {
+        throw latchFatal(e);
       }
     }
     synchronized (viewLock) {
@@ -500,156 +610,67 @@ public final class LmdbBackend implements Backend {
     }
     writerDisk.refresh();
     writerView = new MergedView(writerDisk, overlay, Long.MAX_VALUE);
-    pending = 0;
-    session = published + 1;
+    writer.resetPending();
+    writer.session = published + 1;
     commits.incrementAndGet();
   }
 
+  private BackendFatalException latchFatal(RuntimeException cause) {
+    BackendFatalException f =
+        new BackendFatalException(who + "failed to commit tx: " + cause.getMessage(), cause);
+    fatal = f;
+    LOG.error("{}failed to commit tx to {}; the backend refuses further writes", who, path, cause);
+    FatalErrorListener l = fatalListener;
+    if (l != null) {
+      try {
+        l.onFatalError(f);
+      } catch (RuntimeException e) {
+        LOG.error("{}fatal error listener failed", who, e);
+      }
+    }
+    return f;
+  }
+
   /**
-   * Doubles the LMDB map after {@code MDB_MAP_FULL}. LMDB allows resizing only with no active
-   * transaction in this process, so this waits for every open ReadTx to close.
+   * Doubles the LMDB map after {@code MDB_MAP_FULL}. LMDB resizes only with no call in flight in
+   * this process, so this waits for every open ReadTx of the current generation to close (a
+   * snapshot holds off growth only for one chunk).
    */
   @GuardedBy("batchLock")
   private void growMap() {
-    long current = store.mapSize();
-    long next = Math.multiplyExact(current, 2);
-    LOG.warn("backend {} map full at {} bytes; growing to {} bytes", path, current, next);
+    Generation gen = current;
+    long size = gen.store.mapSize();
+    long next = Math.multiplyExact(size, 2);
+    LOG.warn("{}backend {} map full at {} bytes; growing to {} bytes", who, path, size, next);
     writerDisk.close();
-    long stamp = writeStamp();
+    long stamp = gen.writeStamp();
     try {
-      store.setMapSize(next);
+      gen.store.setMapSize(next);
     } finally {
-      envLock.unlockWrite(stamp);
-      writerDisk = store.beginRead();
+      gen.unlockWrite(stamp);
+      writerDisk = beginRead(gen);
       writerView = new MergedView(writerDisk, overlay, Long.MAX_VALUE);
     }
   }
 
-  /**
-   * The single writer (etcd's {@code batchTxBuffered}); see {@link BatchTx} for threading. Every
-   * method checks at run time that the calling thread holds {@code batchLock}, which Error Prone
-   * cannot follow.
-   */
-  @SuppressWarnings("GuardedBy")
-  private final class Writer implements BatchTx {
-    @Override
-    public void lock() {
-      batchLock.lock();
-      if (closed.get() && batchLock.getHoldCount() == 1 && !closing) {
-        batchLock.unlock();
-        throw new IllegalStateException("backend closed");
-      }
-      if (batchLock.getHoldCount() == 1) {
-        session = published + 1;
-        wroteInSession = false;
-      }
-    }
-
-    @Override
-    public void unlock() {
-      checkHeld();
-      try {
-        if (batchLock.getHoldCount() == 1) {
-          if (wroteInSession) {
-            published = session;
-            wroteInSession = false;
-          }
-          if (pending >= config.batchLimit()) {
-            commitLocked();
-          }
-        }
-      } finally {
-        batchLock.unlock();
-      }
-    }
-
-    @Override
-    public void unsafeCreateBucket(Bucket bucket) {
-      checkHeld();
-      if (!bucketExists(bucket)) {
-        overlay.createBucket(bucket);
-        pending++;
-      }
-    }
-
-    @Override
-    public void unsafePut(Bucket bucket, byte[] key, byte[] value) {
-      write(bucket, key, value.clone());
-    }
-
-    @Override
-    public void unsafeSeqPut(Bucket bucket, byte[] key, byte[] value) {
-      write(bucket, key, value.clone());
-    }
-
-    @Override
-    public void unsafeDelete(Bucket bucket, byte[] key) {
-      write(bucket, key, null);
-    }
-
-    private void write(Bucket bucket, byte[] key, byte[] value) {
-      checkHeld();
-      checkArgument(
-          key.length > 0 && key.length <= maxKeySize,
-          "key size %s out of range [1, %s]",
-          key.length,
-          maxKeySize);
-      if (!bucketExists(bucket)) {
-        throw new IllegalStateException("bucket " + bucket + " does not exist");
-      }
-      overlay.write(bucket, key.clone(), value, session);
-      wroteInSession = true;
-      pending++;
-    }
-
-    @GuardedBy("batchLock")
-    private boolean bucketExists(Bucket bucket) {
-      return store.buckets().contains(bucket) || overlay.isCreated(bucket);
-    }
-
-    @Override
-    public RangeResult unsafeRange(Bucket bucket, byte[] key, byte[] endKey, long limit) {
-      checkHeld();
-      return writerView.unsafeRange(bucket, key, endKey, limit);
-    }
-
-    @Override
-    public void unsafeForEach(Bucket bucket, BiConsumer<byte[], byte[]> visitor) {
-      checkHeld();
-      writerView.unsafeForEach(bucket, visitor);
-    }
-
-    @Override
-    public void commit() {
-      lock();
-      try {
-        commitLocked();
-      } finally {
-        unlock();
-      }
-    }
-
-    @Override
-    public int pending() {
-      checkHeld();
-      return pending;
-    }
-
-    private void checkHeld() {
-      checkState(batchLock.isHeldByCurrentThread(), "batch tx lock not held");
-    }
+  /** Whether the bucket exists for the writer (committed or created in this batch). */
+  @GuardedBy("batchLock")
+  boolean bucketExists(Bucket bucket) {
+    return current.store.buckets().contains(bucket) || overlay.isCreated(bucket);
   }
 
   /** A snapshot read transaction; see {@link ReadTx} for threading. */
   private final class SnapshotReadTx implements ReadTx {
     private final MergedView view;
-    private final LmdbStore.Reader disk;
+    final LmdbStore.Reader disk;
+    private final Generation gen;
     private final long stamp;
     private boolean closedTx;
 
-    SnapshotReadTx(MergedView view, LmdbStore.Reader disk, long stamp) {
+    SnapshotReadTx(MergedView view, LmdbStore.Reader disk, Generation gen, long stamp) {
       this.view = view;
       this.disk = disk;
+      this.gen = gen;
       this.stamp = stamp;
     }
 
@@ -660,9 +681,9 @@ public final class LmdbBackend implements Backend {
     }
 
     @Override
-    public void unsafeForEach(Bucket bucket, BiConsumer<byte[], byte[]> visitor) {
+    public void unsafeForEach(Bucket bucket, java.util.function.BiConsumer<byte[], byte[]> v) {
       checkState(!closedTx, "read tx closed");
-      view.unsafeForEach(bucket, visitor);
+      view.unsafeForEach(bucket, v);
     }
 
     @Override
@@ -675,7 +696,8 @@ public final class LmdbBackend implements Backend {
         disk.close();
       } finally {
         openReadTx.decrementAndGet();
-        envLock.unlockRead(stamp);
+        gen.unlockRead(stamp);
+        gen.release();
       }
     }
   }

@@ -49,6 +49,15 @@ interface LmdbStore extends AutoCloseable {
     }
   }
 
+  /** Thrown by {@link #beginRead} when every reader slot is taken ({@code MDB_READERS_FULL}). */
+  final class ReadersFull extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ReadersFull(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   Reader beginRead();
 
   /** Applies one batch in a single LMDB write transaction and commits it durably. */

@@ -72,7 +72,13 @@ final class TypedLmdbStore<T> implements LmdbStore {
   public Reader beginRead() {
     // Capture the bucket map before the snapshot: a bucket in the map is then surely in it.
     ImmutableMap<Bucket, Dbi<T>> known = dbis;
-    return new TypedReader(env.txnRead(), known);
+    Txn<T> txn;
+    try {
+      txn = env.txnRead();
+    } catch (Env.ReadersFullException e) {
+      throw new ReadersFull(e);
+    }
+    return new TypedReader(txn, known);
   }
 
   @Override
