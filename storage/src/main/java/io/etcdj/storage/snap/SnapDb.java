@@ -1,6 +1,7 @@
 package io.etcdj.storage.snap;
 
 import io.etcdj.storage.util.Files2;
+import io.etcdj.storage.util.MemberLogger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The backend database files a follower receives with a raft snapshot, stored as {@code
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * instance per directory).
  */
 public final class SnapDb {
-  private static final Logger log = LoggerFactory.getLogger(SnapDb.class);
 
   static final String DB_SUFFIX = ".snap.db";
   static final String TMP_SUFFIX = ".snap.db.tmp";
@@ -48,8 +46,16 @@ public final class SnapDb {
    */
   private final Set<String> receiving = ConcurrentHashMap.newKeySet();
 
+  private final MemberLogger log;
+
   public SnapDb(Path dir) {
+    this(dir, 0);
+  }
+
+  /** A SnapDb whose log lines carry {@code local-member-id=<memberId hex>} (0: none). */
+  public SnapDb(Path dir, long memberId) {
     this.dir = dir;
+    this.log = MemberLogger.of(SnapDb.class, memberId);
   }
 
   /** The path a database for snapshot {@code index} is kept at (it may not exist). */

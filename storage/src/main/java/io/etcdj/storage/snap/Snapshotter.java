@@ -6,6 +6,7 @@ import io.etcdj.proto.raftpb.Snapshot;
 import io.etcdj.proto.snappb.snapshot;
 import io.etcdj.storage.util.Crc32c;
 import io.etcdj.storage.util.Files2;
+import io.etcdj.storage.util.MemberLogger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Raft snapshot files in the snap directory ({@code etcdserver/api/snap/snapshotter.go}).
@@ -35,14 +34,20 @@ import org.slf4j.LoggerFactory;
  * concurrently (etcd uses it from the raft loop and the apply path one at a time).
  */
 public final class Snapshotter {
-  private static final Logger log = LoggerFactory.getLogger(Snapshotter.class);
 
   static final String SNAP_SUFFIX = ".snap";
 
   private final Path dir;
+  private final MemberLogger log;
 
   public Snapshotter(Path dir) {
+    this(dir, 0);
+  }
+
+  /** A snapshotter whose log lines carry {@code local-member-id=<memberId hex>} (0: none). */
+  public Snapshotter(Path dir, long memberId) {
     this.dir = dir;
+    this.log = MemberLogger.of(Snapshotter.class, memberId);
   }
 
   public Path dir() {
@@ -109,7 +114,7 @@ public final class Snapshotter {
 
   /**
    * The newest valid snapshot that the WAL knows about: its (term, index) is one of {@code
-   * walSnaps} (from {@code Wal.validSnapshotEntries}).
+   * walSnaps} (from {@code WalScanner.validSnapshotEntries}).
    */
   public Snapshot loadNewestAvailable(List<io.etcdj.proto.walpb.Snapshot> walSnaps)
       throws IOException {
@@ -137,7 +142,7 @@ public final class Snapshotter {
     throw new SnapException(SnapError.NO_SNAPSHOT);
   }
 
-  private static Snapshot loadOrQuarantine(Path path) {
+  private Snapshot loadOrQuarantine(Path path) {
     try {
       return read(path);
     } catch (IOException e) {

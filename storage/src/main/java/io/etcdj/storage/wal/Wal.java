@@ -7,6 +7,7 @@ import io.etcdj.proto.raftpb.HardState;
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.proto.walpb.Snapshot;
 import io.etcdj.storage.util.Files2;
+import io.etcdj.storage.util.MemberLogger;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * etcd's write-ahead log, file-compatible with etcd 3.4 ({@code wal/wal.go}).
@@ -41,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * {@code open} of the same directory, from this or another process, fails at once with {@link
  * WalError#LOCKED} naming the file and directory. POSIX record locks belong to the process and
  * closing <em>any</em> descriptor of a locked file drops the lock, so all segment descriptors go
- * through {@code HeldLocks}: read-mode access in this JVM ({@link #openForRead}, {@link #verify},
- * {@link #validSnapshotEntries}, a failed second {@link #open}) keeps the lock intact. Code outside
- * this package that opens segment files (the purger) must ask {@link #lockedInThisProcess} first.
+ * through {@code HeldLocks}: read-mode access in this JVM ({@link #openForRead}, {@link
+ * WalScanner#verify}, {@link WalScanner#validSnapshotEntries}, a failed second {@link #open}) keeps
+ * the lock intact. Code outside this package that opens segment files (the purger) must ask {@link
+ * #lockedInThisProcess} first.
  *
  * <p>Threading: one owner thread (the server's raft loop) calls everything. Methods are
  * synchronized only so that a stray call from another thread (e.g. {@link #releaseLockTo} from a
@@ -51,8 +51,7 @@ import org.slf4j.LoggerFactory;
  * segment.
  */
 public final class Wal implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Wal.class);
-
+  private final MemberLogger log;
   private final Path dir;
   private final WalOptions options;
   private final boolean writable;
@@ -80,6 +79,7 @@ public final class Wal implements AutoCloseable {
   private Wal(Path dir, WalOptions options, boolean writable, List<Segment> segments) {
     this.dir = dir;
     this.options = options;
+    this.log = MemberLogger.of(Wal.class, options.memberId());
     this.writable = writable;
     this.segments = segments;
   }
@@ -177,7 +177,7 @@ public final class Wal implements AutoCloseable {
   }
 
   /** The names from the segment holding {@code snap} on. */
-  private static List<String> selectNames(Path dir, Snapshot snap) throws IOException {
+  static List<String> selectNames(Path dir, Snapshot snap) throws IOException {
     List<String> names = WalNames.read(dir);
     int i = WalNames.searchIndex(names, snap.getIndex());
     if (i < 0 || !WalNames.isValidSeq(names.subList(i, names.size()))) {
@@ -186,7 +186,7 @@ public final class Wal implements AutoCloseable {
     return names.subList(i, names.size());
   }
 
-  private static List<Segment> openSegments(Path dir, List<String> names, boolean write)
+  static List<Segment> openSegments(Path dir, List<String> names, boolean write)
       throws IOException {
     List<Segment> segs = new ArrayList<>();
     try {
@@ -201,7 +201,7 @@ public final class Wal implements AutoCloseable {
     return segs;
   }
 
-  private static List<FileChannel> channels(List<Segment> segs) {
+  static List<FileChannel> channels(List<Segment> segs) {
     List<FileChannel> chs = new ArrayList<>(segs.size());
     for (Segment s : segs) {
       chs.add(s.channel());
@@ -324,7 +324,7 @@ public final class Wal implements AutoCloseable {
     return new WalReadResult(meta == null ? ByteString.EMPTY : ByteString.copyFrom(meta), st, ents);
   }
 
-  private static void checkCrcRecord(RecordDecoder d, Record rec) throws WalException {
+  static void checkCrcRecord(RecordDecoder d, Record rec) throws WalException {
     // A fresh decoder starts at 0 and has nothing to compare with.
     int expected = d.crc();
     if (expected != 0 && rec.getCrc() != expected) {
@@ -586,7 +586,7 @@ public final class Wal implements AutoCloseable {
     }
   }
 
-  private static void closeAll(List<Segment> segs) throws IOException {
+  static void closeAll(List<Segment> segs) throws IOException {
     IOException first = null;
     for (Segment s : segs) {
       try {
@@ -611,94 +611,17 @@ public final class Wal implements AutoCloseable {
   }
 
   /**
-   * Checks, without locking, that the WAL in {@code dir} is readable from {@code snap} on: CRC
-   * chain, metadata agreement, and the snapshot record (Go's {@code wal.Verify}). A torn tail is
-   * tolerated.
-   */
-  public static void verify(Path dir, Snapshot snap) throws IOException {
-    List<Segment> segs = openSegments(dir, selectNames(dir, snap), false);
-    try {
-      RecordDecoder d = new RecordDecoder(channels(segs));
-      byte[] meta = null;
-      boolean match = false;
-      for (Record rec = nextOrNull(d); rec != null; rec = nextOrNull(d)) {
-        long type = rec.getType();
-        if (type == RecordType.METADATA) {
-          byte[] data = rec.getData().toByteArray();
-          if (meta != null && !java.util.Arrays.equals(meta, data)) {
-            throw new WalException(WalError.METADATA_CONFLICT);
-          }
-          meta = data;
-        } else if (type == RecordType.CRC) {
-          checkCrcRecord(d, rec);
-        } else if (type == RecordType.SNAPSHOT) {
-          Snapshot s = parseSnapshot(rec.getData().toByteArray());
-          if (s.getIndex() == snap.getIndex()) {
-            if (s.getTerm() != snap.getTerm()) {
-              throw new WalException(WalError.SNAPSHOT_MISMATCH);
-            }
-            match = true;
-          }
-        } else if (type != RecordType.ENTRY && type != RecordType.STATE) {
-          throw WalException.unexpectedBlockType(type);
-        }
-      }
-      if (!match) {
-        throw new WalException(WalError.SNAPSHOT_NOT_FOUND);
-      }
-    } finally {
-      closeAll(segs);
-    }
-  }
-
-  /**
-   * The snapshot markers in the WAL whose index is at most the last saved commit index, oldest
-   * first (Go's {@code wal.ValidSnapshotEntries}); used to pick a {@code .snap} file that the WAL
-   * can start from. Reads without locking.
-   */
-  public static List<Snapshot> validSnapshotEntries(Path dir) throws IOException {
-    List<Segment> segs = openSegments(dir, WalNames.read(dir), false);
-    try {
-      RecordDecoder d = new RecordDecoder(channels(segs));
-      List<Snapshot> snaps = new ArrayList<>();
-      HardState st = HardState.getDefaultInstance();
-      for (Record rec = nextOrNull(d); rec != null; rec = nextOrNull(d)) {
-        long type = rec.getType();
-        if (type == RecordType.SNAPSHOT) {
-          snaps.add(parseSnapshot(rec.getData().toByteArray()));
-        } else if (type == RecordType.STATE) {
-          st = parseState(rec.getData().toByteArray());
-        } else if (type == RecordType.CRC) {
-          checkCrcRecord(d, rec);
-        }
-      }
-      long commit = st.getCommit();
-      snaps.removeIf(s -> Long.compareUnsigned(s.getIndex(), commit) > 0);
-      return snaps;
-    } finally {
-      closeAll(segs);
-    }
-  }
-
-  /** The next record, or null at the end or at a torn tail (read-mode semantics). */
-  private static Record nextOrNull(RecordDecoder d) throws IOException {
-    try {
-      return d.decode();
-    } catch (WalException e) {
-      if (e.error() == WalError.UNEXPECTED_EOF) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  /**
    * Repairs a torn tail (Go's {@code wal.Repair}): reads the last segment and, if it ends in a
    * partially written record, keeps a copy as {@code <segment>.broken}, truncates the segment after
    * the last good record and syncs it. Returns true if the segment is now clean (or already was),
    * false if it is corrupt in a way truncation must not hide, or cannot be locked.
    */
   public static boolean repair(Path dir) {
-    return WalRepair.repair(dir);
+    return WalRepair.repair(dir, 0);
+  }
+
+  /** {@link #repair(Path)} with log lines tagged {@code local-member-id=<memberId hex>}. */
+  public static boolean repair(Path dir, long memberId) {
+    return WalRepair.repair(dir, memberId);
   }
 }

@@ -1,13 +1,12 @@
 package io.etcdj.storage.wal;
 
 import io.etcdj.proto.walpb.Record;
+import io.etcdj.storage.util.MemberLogger;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Truncates a torn last record off a WAL ({@code wal/repair.go}). Only an unexpected end of the
@@ -16,16 +15,19 @@ import org.slf4j.LoggerFactory;
  * <p>Stateless; call before opening the WAL (it locks the last segment while it works).
  */
 final class WalRepair {
-  private static final Logger log = LoggerFactory.getLogger(WalRepair.class);
-
   private WalRepair() {}
 
-  static boolean repair(Path dir) {
-    return repair(dir, true);
+  static boolean repair(Path dir, long memberId) {
+    return repair(dir, true, memberId);
+  }
+
+  static boolean repair(Path dir, boolean fsync) {
+    return repair(dir, fsync, 0);
   }
 
   /** {@code fsync=false} only for tests that repair thousands of throw-away images. */
-  static boolean repair(Path dir, boolean fsync) {
+  static boolean repair(Path dir, boolean fsync, long memberId) {
+    MemberLogger log = MemberLogger.of(WalRepair.class, memberId);
     Segment last;
     try {
       List<String> names = WalNames.read(dir);
@@ -47,7 +49,7 @@ final class WalRepair {
             log.warn("failed to repair {}: {}", last.path(), e.getMessage());
             return false;
           }
-          truncate(last, lastGood, fsync);
+          truncate(last, lastGood, fsync, log);
           log.info("repaired {} (torn tail cut at offset {})", last.path(), lastGood);
           return true;
         }
@@ -70,7 +72,8 @@ final class WalRepair {
     }
   }
 
-  private static void truncate(Segment seg, long offset, boolean fsync) throws IOException {
+  private static void truncate(Segment seg, long offset, boolean fsync, MemberLogger log)
+      throws IOException {
     Path broken = seg.path().resolveSibling(seg.name() + ".broken");
     // Copy through the locked channel: opening the file again would drop its lock on close.
     try (FileChannel out =

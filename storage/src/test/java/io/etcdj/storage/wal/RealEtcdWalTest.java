@@ -83,7 +83,7 @@ class RealEtcdWalTest {
 
   @Test
   void walWrittenByEtcdDecodesWithAVerifiedCrcChain() throws Exception {
-    Wal.verify(walDir(), WalFixtures.ZERO_SNAP);
+    WalScanner.verify(walDir(), WalFixtures.ZERO_SNAP);
     try (Wal w = Wal.openForRead(walDir(), WalFixtures.ZERO_SNAP)) {
       WalReadResult r = w.readAll();
       Metadata md = Metadata.parseFrom(r.metadata());
@@ -150,7 +150,7 @@ class RealEtcdWalTest {
   @Test
   void etcdSnapFileLoadsAndTheWalOpensAtIt() throws Exception {
     Snapshotter ss = new Snapshotter(dataDir.resolve("member/snap"));
-    List<Snapshot> walSnaps = Wal.validSnapshotEntries(walDir());
+    List<Snapshot> walSnaps = WalScanner.validSnapshotEntries(walDir());
     assertThat(walSnaps.size()).isGreaterThan(1);
     io.etcdj.proto.raftpb.Snapshot s = ss.loadNewestAvailable(walSnaps);
     assertThat(s.getMetadata().getIndex()).isGreaterThanOrEqualTo(5);

@@ -146,6 +146,6 @@ class WalBigEntryReviewTest {
       assertThat(r.entries()).isEqualTo(all);
       assertThat(r.state()).isEqualTo(state(2, 2, 80));
     }
-    Wal.verify(dir, ZERO_SNAP);
+    WalScanner.verify(dir, ZERO_SNAP);
   }
 }

@@ -61,8 +61,8 @@ class WalPosixLockReviewTest {
       try (Wal r = Wal.openForRead(walDir(), ZERO_SNAP)) {
         assertThat(r.readAll().entries()).hasSize(1);
       }
-      Wal.verify(walDir(), ZERO_SNAP);
-      assertThat(Wal.validSnapshotEntries(walDir())).hasSize(1);
+      WalScanner.verify(walDir(), ZERO_SNAP);
+      assertThat(WalScanner.validSnapshotEntries(walDir())).hasSize(1);
       assertThat(otherProcessCanLock(seg)).as("after read-mode access").isFalse();
       w.save(state(1, 1, 2), List.of(entry(2, 1)));
     }

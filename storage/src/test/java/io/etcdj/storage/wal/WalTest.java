@@ -90,7 +90,7 @@ class WalTest {
       assertThat(r.entries().get(7)).isEqualTo(entry(8, 2));
       assertThat(r.state()).isEqualTo(state(2, 7, 5));
     }
-    Wal.verify(walDir(), ZERO_SNAP);
+    WalScanner.verify(walDir(), ZERO_SNAP);
   }
 
   /** Go: TestOpenAtIndex, TestRecoverAfterCut (part). */
@@ -113,9 +113,9 @@ class WalTest {
     try (Wal w = Wal.open(walDir(), snap(7, 1), SMALL)) {
       assertThatThrownBy(w::readAll).hasMessageStartingWith("wal: snapshot not found");
     }
-    assertThatThrownBy(() -> Wal.verify(walDir(), snap(7, 1)))
+    assertThatThrownBy(() -> WalScanner.verify(walDir(), snap(7, 1)))
         .hasMessageStartingWith("wal: snapshot not found");
-    Wal.verify(walDir(), snap(5, 1));
+    WalScanner.verify(walDir(), snap(5, 1));
   }
 
   /** Go: TestReadAll's overwrite rule (ents = append(ents[:up], e)). */
@@ -307,7 +307,7 @@ class WalTest {
       w.saveSnapshot(snap(3, 1));
       w.saveSnapshot(snap(5, 1));
     }
-    assertThat(Wal.validSnapshotEntries(walDir()))
+    assertThat(WalScanner.validSnapshotEntries(walDir()))
         .containsExactly(ZERO_SNAP, snap(2, 1), snap(3, 1));
   }
 
