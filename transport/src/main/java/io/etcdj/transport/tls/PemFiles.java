@@ -27,7 +27,6 @@ import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
@@ -148,13 +147,26 @@ final class PemFiles {
             + "-----\n";
     try (PEMParser p = new PEMParser(new StringReader(pem))) {
       Object o = p.readObject();
-      JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+      PrivateKeyInfo pki = null;
       if (o instanceof PEMKeyPair kp) {
-        return c.getPrivateKey(kp.getPrivateKeyInfo());
+        pki = kp.getPrivateKeyInfo();
+      } else if (o instanceof PrivateKeyInfo info) {
+        pki = info;
       }
-      if (o instanceof PrivateKeyInfo pki) {
-        return c.getPrivateKey(pki);
+      if (pki != null) {
+        // The JDK's key factories, not BouncyCastle's provider (which is not registered).
+        String oid = pki.getPrivateKeyAlgorithm().getAlgorithm().getId();
+        String alg =
+            switch (oid) {
+              case "1.2.840.10045.2.1" -> "EC";
+              case "1.3.101.112" -> "Ed25519";
+              default -> "RSA";
+            };
+        return java.security.KeyFactory.getInstance(alg)
+            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pki.getEncoded()));
       }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new TlsConfigException("tls: failed to parse private key", e);
     } catch (IOException | RuntimeException e) {
       throw new TlsConfigException("tls: failed to parse private key", e);
     }
