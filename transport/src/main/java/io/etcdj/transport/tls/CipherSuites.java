@@ -57,6 +57,30 @@ public final class CipherSuites {
           "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
               "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
 
+  /**
+   * Go's default TLS 1.2 suites, in its preference order (crypto/tls {@code defaultCipherSuites},
+   * without 3DES/RC4, which the JDK disables anyway). Netty's own default list leaves out the
+   * ChaCha20 suites, so a peer configured with {@code --cipher-suites
+   * TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305} could not be reached by an etcdj client that an etcd
+   * (Go) client reaches.
+   */
+  static final ImmutableList<String> GO_DEFAULT_TLS12_SUITES =
+      ImmutableList.of(
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+          "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+          "TLS_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_RSA_WITH_AES_128_CBC_SHA",
+          "TLS_RSA_WITH_AES_256_CBC_SHA");
+
   static final ImmutableList<String> TLS13_SUITES =
       ImmutableList.of(
           "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
@@ -89,11 +113,13 @@ public final class CipherSuites {
 
   /**
    * The JSSE suites to enable for a configured list. TLS 1.3 entries in the list are dropped and
-   * all TLS 1.3 suites kept, as Go does. An empty result means the stack defaults.
+   * all TLS 1.3 suites kept, as Go does. With no list, Go's defaults.
    */
   static List<String> enabledJdkSuites(List<String> goNames) throws TlsConfigException {
     if (goNames.isEmpty()) {
-      return List.of();
+      List<String> out = new ArrayList<>(GO_DEFAULT_TLS12_SUITES);
+      out.addAll(TLS13_SUITES);
+      return out;
     }
     Set<String> tls13 = Set.copyOf(TLS13_SUITES);
     List<String> out = new ArrayList<>();

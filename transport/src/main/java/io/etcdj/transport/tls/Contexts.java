@@ -23,9 +23,7 @@ final class Contexts {
     b.sslProvider(provider)
         .protocols(TlsVersion.jdkProtocols(info.minVersion(), info.maxVersion()));
     List<String> suites = CipherSuites.enabledJdkSuites(info.cipherSuites());
-    if (!suites.isEmpty()) {
-      b.ciphers(suites, SupportedCipherSuiteFilter.INSTANCE);
-    }
+    b.ciphers(suites, SupportedCipherSuiteFilter.INSTANCE);
     if (!alpn.isEmpty()) {
       b.applicationProtocolConfig(
           new ApplicationProtocolConfig(

@@ -83,6 +83,21 @@ final class TlsHarness implements AutoCloseable {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /**
+   * Every message in the cause chain: OpenSSL wraps the trust manager's refusal in "General
+   * OpenSslEngine problem", the JDK puts it in the message itself.
+   */
+  static String causeChain(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (b.length() > 0) {
+        b.append(" <- ");
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+
   private final class ServerCheck extends ChannelInboundHandlerAdapter {
     private final ServerTls tls;
     private final SslHandler ssl;
@@ -96,7 +111,7 @@ final class TlsHarness implements AutoCloseable {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof SslHandshakeCompletionEvent e) {
         if (!e.isSuccess()) {
-          serverErrors.add(String.valueOf(e.cause()));
+          serverErrors.add(causeChain(e.cause()));
           ctx.close();
           return;
         }
