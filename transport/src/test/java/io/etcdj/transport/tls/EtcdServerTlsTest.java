@@ -8,10 +8,12 @@ import io.etcdj.transport.tls.TestPki.Leaf;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -277,6 +279,36 @@ class EtcdServerTlsTest {
       TlsHarness.Outcome o = dial(h, EtcdClientTls.create(clientInfo(null), p));
       assertThat(o.accepted()).as(o.error()).isTrue();
       assertThat(o.cipher()).isEqualTo("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+    }
+  }
+
+  /**
+   * etcd 3.4's ServerConfig sets MinVersion TLS 1.2 (listener.go baseConfig); a TLS 1.1 client is
+   * refused by the server, not only by its own library: the server records a failed handshake.
+   */
+  @ParameterizedTest
+  @MethodSource("providers")
+  void aTls11ClientIsRefused(SslProvider p) throws Exception {
+    try (TlsHarness h =
+        new TlsHarness(EtcdServerTls.forClientPort(serverInfo().build(), p), List.of())) {
+      Process s =
+          new ProcessBuilder(
+                  "openssl",
+                  "s_client",
+                  "-connect",
+                  "127.0.0.1:" + h.port(),
+                  "-tls1_1",
+                  "-cipher",
+                  "DEFAULT@SECLEVEL=0",
+                  "-CAfile",
+                  pki.caFile(ca).toString())
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      String out = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(s.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(s.exitValue()).as(out).isNotZero();
+      assertThat(out).contains("alert protocol version");
     }
   }
 
