@@ -1,5 +1,7 @@
 package io.etcdj.server;
 
+import io.etcdj.embed.Config;
+import io.etcdj.embed.ConfigException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -59,7 +61,16 @@ public final class EtcdMain implements Callable<Integer> {
       out.println(VersionInfo.current().banner());
       return 0;
     }
-    err.println("etcdj: starting a node is not implemented yet (see README.md, Status)");
-    return EXIT_ERROR;
+    Config config = new Config();
+    try {
+      config.validate();
+      return NodeLauncher.DEFAULT.launch(config, err);
+    } catch (ConfigException e) {
+      err.println("etcdj: " + e.getMessage());
+      return EXIT_ERROR;
+    } catch (Exception e) {
+      err.println("etcdj: " + e);
+      return EXIT_ERROR;
+    }
   }
 }
