@@ -20,6 +20,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 
 /**
@@ -35,7 +37,7 @@ import java.util.ArrayDeque;
  * <p>Both stream channels share the client connection's event loop; nothing here is shared.
  */
 final class GrpcStreamRelay extends ChannelInboundHandlerAdapter {
-  private static final AttributeKey<ChannelFuture> RELAY =
+  private static final AttributeKey<Future<Channel>> RELAY =
       AttributeKey.valueOf(GrpcStreamRelay.class, "relay");
 
   private final GrpcEndpoint grpc;
@@ -72,30 +74,30 @@ final class GrpcStreamRelay extends ChannelInboundHandlerAdapter {
 
   private void open(ChannelHandlerContext ctx) {
     Channel parent = ctx.channel().parent();
-    ChannelFuture relay = relayConnection(parent);
-    relay.addListener(
-        (ChannelFuture c) -> {
-          if (!c.isSuccess() || !ctx.channel().isActive()) {
-            refuse(ctx);
-            return;
-          }
-          new Http2StreamChannelBootstrap(c.channel())
-              .handler(new Back(ctx.channel()))
-              .open()
-              .addListener(
-                  f -> {
-                    if (!f.isSuccess() || !ctx.channel().isActive()) {
-                      refuse(ctx);
-                      return;
-                    }
-                    server = (Http2StreamChannel) f.getNow();
-                    while (!early.isEmpty()) {
-                      forward(early.poll(), server);
-                    }
-                    server.flush();
-                    ctx.channel().config().setAutoRead(server.isWritable());
-                  });
-        });
+    relayConnection(parent)
+        .addListener(
+            (Future<Channel> c) -> {
+              if (!c.isSuccess() || !ctx.channel().isActive()) {
+                refuse(ctx);
+                return;
+              }
+              new Http2StreamChannelBootstrap(c.getNow())
+                  .handler(new Back(ctx.channel()))
+                  .open()
+                  .addListener(
+                      f -> {
+                        if (!f.isSuccess() || !ctx.channel().isActive()) {
+                          refuse(ctx);
+                          return;
+                        }
+                        server = (Http2StreamChannel) f.getNow();
+                        while (!early.isEmpty()) {
+                          forward(early.poll(), server);
+                        }
+                        server.flush();
+                        ctx.channel().config().setAutoRead(server.isWritable());
+                      });
+            });
   }
 
   private void refuse(ChannelHandlerContext ctx) {
@@ -106,12 +108,18 @@ final class GrpcStreamRelay extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** The client connection's relay to grpc, connected on first use and closed with it. */
-  private ChannelFuture relayConnection(Channel parent) {
-    ChannelFuture existing = parent.attr(RELAY).get();
-    if (existing != null && (!existing.isDone() || existing.channel().isActive())) {
+  /**
+   * The client connection's relay to grpc, connected on first use and closed with it. Ready only
+   * once its HTTP/2 preface is out: the connect promise completes before channelActive, where
+   * Netty's codec writes the preface, so readiness is signalled from behind the codec.
+   */
+  private Future<Channel> relayConnection(Channel parent) {
+    Future<Channel> existing = parent.attr(RELAY).get();
+    if (existing != null
+        && (!existing.isDone() || existing.getNow() != null && existing.getNow().isActive())) {
       return existing;
     }
+    Promise<Channel> ready = parent.eventLoop().newPromise();
     ChannelFuture f =
         new Bootstrap()
             .group(parent.eventLoop())
@@ -122,13 +130,27 @@ final class GrpcStreamRelay extends ChannelInboundHandlerAdapter {
                   protected void initChannel(LocalChannel ch) {
                     ch.pipeline()
                         .addLast(Http2FrameCodecBuilder.forClient().build())
-                        .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
+                        .addLast(
+                            new ChannelInboundHandlerAdapter() {
+                              @Override
+                              public void channelActive(ChannelHandlerContext ctx) {
+                                ready.trySuccess(ctx.channel());
+                                ctx.fireChannelActive();
+                              }
+                            });
                   }
                 })
             .connect(grpc.address());
-    parent.attr(RELAY).set(f);
+    f.addListener(
+        (ChannelFuture c) -> {
+          if (!c.isSuccess()) {
+            ready.tryFailure(c.cause());
+          }
+        });
+    parent.attr(RELAY).set(ready);
     parent.closeFuture().addListener(x -> f.channel().close());
-    return f;
+    return ready;
   }
 
   /** Copies one frame onto {@code to}; the frame's stream binding is {@code to}'s own. */

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** A tiny gRPC service over raw bytes, so transport tests need no generated stubs. */
-final class TestGrpc {
+public final class TestGrpc {
   static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
         @Override
@@ -34,8 +34,8 @@ final class TestGrpc {
         }
       };
 
-  static final MethodDescriptor<byte[], byte[]> ECHO = unary("Echo");
-  static final MethodDescriptor<byte[], byte[]> HOLD = unary("Hold");
+  public static final MethodDescriptor<byte[], byte[]> ECHO = unary("Echo");
+  public static final MethodDescriptor<byte[], byte[]> HOLD = unary("Hold");
 
   private TestGrpc() {}
 
@@ -49,7 +49,7 @@ final class TestGrpc {
   }
 
   /** Echo answers at once; Hold answers when {@code release} completes (with its value). */
-  static ServerServiceDefinition service(Function<byte[], CompletableFuture<byte[]>> hold) {
+  public static ServerServiceDefinition service(Function<byte[], CompletableFuture<byte[]>> hold) {
     return ServerServiceDefinition.builder("etcdj.test.Echo")
         .addMethod(
             ECHO,
@@ -75,11 +75,11 @@ final class TestGrpc {
         .build();
   }
 
-  static ServerServiceDefinition echoOnly() {
+  public static ServerServiceDefinition echoOnly() {
     return service(req -> CompletableFuture.completedFuture(req));
   }
 
-  static byte[] call(Channel ch, MethodDescriptor<byte[], byte[]> m, byte[] req) {
+  public static byte[] call(Channel ch, MethodDescriptor<byte[], byte[]> m, byte[] req) {
     return ClientCalls.blockingUnaryCall(
         ch, m, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), req);
   }
