@@ -5,7 +5,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.Channel;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalServerChannel;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * One grpc-java Netty server per listener, with no socket of its own: its server channel is a
- * {@link LocalServerChannel} on a private in-JVM address. Connections reach it two ways:
+ * {@link GrpcLocalServerChannel} on a private in-JVM address. Connections reach it two ways:
  *
  * <ul>
  *   <li>{@link #adopt}: a plaintext TCP connection our listener accepted and sniffed (HTTP/2
@@ -47,7 +46,7 @@ final class GrpcEndpoint {
     // Set last so a configurer cannot replace the channel type or the loops by accident.
     b.channelFactory(
             () -> {
-              ServerChannel c = new LocalServerChannel();
+              ServerChannel c = new GrpcLocalServerChannel();
               created.set(c);
               return c;
             })

@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /** A tiny gRPC service over raw bytes, so transport tests need no generated stubs. */
 public final class TestGrpc {
-  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {

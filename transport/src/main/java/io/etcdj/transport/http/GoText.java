@@ -1,6 +1,9 @@
 package io.etcdj.transport.http;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** The exact texts Go's net/http writes for the answers the router gives itself. */
 final class GoText {
@@ -16,6 +19,32 @@ final class GoText {
   static byte[] redirectBody(String location) {
     return ("<a href=\"" + htmlEscape(location) + "\">Moved Permanently</a>.\n\n")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Go's {@code textproto.CanonicalMIMEHeaderKey}: "content-type" → "Content-Type". Go writes
+   * HTTP/1.1 header names so; HTTP/2 lowercases them again.
+   */
+  static String canonicalKey(CharSequence key) {
+    StringBuilder b = new StringBuilder(key.length());
+    boolean upper = true;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == ' ' || c > 127) {
+        return key.toString(); // Go leaves keys with invalid bytes alone
+      }
+      b.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+      upper = c == '-';
+    }
+    return b.toString();
+  }
+
+  static HttpHeaders canonical(HttpHeaders h) {
+    HttpHeaders out = new DefaultHttpHeaders();
+    for (Map.Entry<String, String> e : h) {
+      out.add(canonicalKey(e.getKey()), e.getValue());
+    }
+    return out;
   }
 
   static String htmlEscape(String s) {

@@ -288,6 +288,7 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
     }
     HttpUtil.setContentLength(r, b.length);
     closeIfLast(r.headers());
+    canonicalize(r.headers());
     ctx.writeAndFlush(r).addListener((ChannelFutureListener) f -> finish(ex, f.isSuccess()));
   }
 
@@ -310,7 +311,16 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
             HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, GoText.TEXT_PLAIN);
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    canonicalize(r.headers());
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** HTTP/1.1 header names as Go writes them; HTTP/2 lowercases them in the codec anyway. */
+  private void canonicalize(HttpHeaders h) {
+    if (!http2) {
+      HttpHeaders c = GoText.canonical(h);
+      h.clear().add(c);
+    }
   }
 
   private void finish(HttpExchange ex, boolean ok) {
@@ -437,6 +447,7 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
       }
       HttpUtil.setTransferEncodingChunked(r, true);
       closeIfLast(r.headers());
+      canonicalize(r.headers());
       ctx.writeAndFlush(r);
     }
 
