@@ -187,6 +187,15 @@ public final class Config {
   public Validation validate() throws ConfigException {
     List<String> stderr = new ArrayList<>();
     List<String> log = new ArrayList<>();
+    try {
+      return validate(stderr, log);
+    } catch (ConfigException e) {
+      // etcd prints its [WARNING] lines before it fails; the caller prints them from here.
+      throw e.withStderrLines(stderr);
+    }
+  }
+
+  private Validation validate(List<String> stderr, List<String> log) throws ConfigException {
     validateLogging(stderr);
     checkBindUrls(listenPeerUrls);
     checkBindUrls(listenClientUrls);

@@ -1,24 +1,31 @@
 package io.etcdj.server;
 
 import io.etcdj.embed.Config;
-import java.io.PrintStream;
 
 /**
- * Where the command hands a parsed and validated {@link Config} to the node. Plugging in the server
- * is one change: make {@link #DEFAULT} start it and return the exit code when it stops.
+ * Where the command hands a parsed and validated {@link Config} to the node, once logging is set up
+ * as the Config asks. Plugging in the server is one change: make {@link #DEFAULT} start the node,
+ * call {@link SdNotify#ready()} once it serves clients, block until it stops, and return the exit
+ * code.
  *
  * <p>Threading: called once, on the main thread.
  */
 @FunctionalInterface
 interface NodeLauncher {
 
-  /** Runs the node described by {@code config}; returns the process exit code. */
-  int launch(Config config, PrintStream err) throws Exception;
+  /**
+   * Runs the node described by {@code config}; returns the process exit code.
+   *
+   * @param config validated; {@link Config#updateDefaultClusterFromName} already applied
+   * @param notify tells systemd the node is ready (a no-op outside a {@code Type=notify} unit)
+   */
+  int launch(Config config, SdNotify notify) throws Exception;
 
   /** Today's launcher: starting a node is not implemented yet. */
   NodeLauncher DEFAULT =
-      (config, err) -> {
-        err.println("etcdj: starting a node is not implemented yet (see README.md, Status)");
+      (config, notify) -> {
+        org.slf4j.LoggerFactory.getLogger(NodeLauncher.class)
+            .error("etcdj: starting a node is not implemented yet (see README.md, Status)");
         return EtcdMain.EXIT_ERROR;
       };
 }
