@@ -170,6 +170,20 @@ public final class Config {
   }
 
   /** What {@link #validate()} says besides "fine": lines etcd prints before logging is set up. */
+  /**
+   * A single member for embedding and tests: data in {@code dataDir}, client and peer URLs on
+   * loopback with ephemeral ports ({@code http://127.0.0.1:0}); {@link Etcd} advertises the ports
+   * it bound. Everything else is etcd's default.
+   */
+  public static Config forEmbedding(Path dataDir) {
+    URI loopback = URI.create("http://127.0.0.1:0");
+    Config c = new Config().dataDir(dataDir.toString());
+    c.listenPeerUrls(List.of(loopback)).advertisePeerUrls(List.of(loopback));
+    c.listenClientUrls(List.of(loopback)).advertiseClientUrls(List.of(loopback));
+    c.initialCluster(c.initialClusterFromName(c.name()));
+    return c;
+  }
+
   public record Validation(List<String> stderrLines, List<String> logWarnings) {
     public Validation {
       stderrLines = List.copyOf(stderrLines);

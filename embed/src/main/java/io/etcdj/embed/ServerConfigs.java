@@ -1,0 +1,26 @@
+package io.etcdj.embed;
+
+import io.etcdj.etcdserver.EtcdServerConfig;
+import io.etcdj.etcdserver.types.UrlsMap;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** embed's {@code Config} → etcdserver's {@code ServerConfig}, as {@code StartEtcd} builds it. */
+final class ServerConfigs {
+  private ServerConfigs() {}
+
+  static EtcdServerConfig from(Config cfg, Advertised adv, ScheduledExecutorService scheduler) {
+    return EtcdServerConfig.builder(cfg.name(), Path.of(cfg.dataDir()), scheduler)
+        .initialCluster(UrlsMap.parse(adv.initialCluster()))
+        .initialClusterToken(cfg.initialClusterToken())
+        .clientUrls(adv.clientUrls().stream().map(URI::toString).toList())
+        .tickMs(cfg.tickMs())
+        .electionTicks(cfg.electionTicks())
+        .snapshotCount(cfg.snapshotCount())
+        .maxTxnOps(Math.toIntExact(cfg.maxTxnOps()))
+        .maxRequestBytes(cfg.maxRequestBytes())
+        .unsafeNoFsync(cfg.unsafeNoFsync())
+        .build();
+  }
+}

@@ -1,0 +1,87 @@
+package io.etcdj.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.etcdj.proto.etcdserverpb.KVGrpc;
+import io.etcdj.proto.etcdserverpb.PutRequest;
+import io.etcdj.proto.etcdserverpb.RangeRequest;
+import io.etcdj.proto.etcdserverpb.RangeResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A member started the way a JVM program embeds one, used by grpc-java and by real etcdctl. */
+class EtcdTest {
+  @TempDir Path dir;
+
+  @Test
+  void embeddedMemberServesGrpcAndSurvivesRestart() throws Exception {
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      assertThat(u.getPort()).isPositive();
+      assertThat(etcd.advertisedClientUrls()).containsExactly(u);
+      ManagedChannel ch = NettyChannelBuilder.forAddress(u.getHost(), u.getPort()).usePlaintext().build();
+      try {
+        KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+        kv.put(PutRequest.newBuilder().setKey(bs("foo")).setValue(bs("bar")).build());
+        RangeResponse r = kv.range(RangeRequest.newBuilder().setKey(bs("foo")).build());
+        assertThat(r.getKvs(0).getValue().toStringUtf8()).isEqualTo("bar");
+        assertThat(r.getHeader().getRevision()).isEqualTo(2);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    // Same data dir: the key and its revision come back; nothing is applied twice.
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      assertThat(etcdctl(u, "get", "foo", "-w", "json")).contains("\"revision\":2");
+      assertThat(etcdctl(u, "put", "k2", "v2")).isEqualTo("OK\n");
+      assertThat(etcdctl(u, "get", "", "--prefix", "--keys-only")).isEqualTo("foo\n\nk2\n\n");
+    }
+  }
+
+  @Test
+  void bindFailureClosesWhatWasOpened() throws Exception {
+    try (Etcd first = Etcd.start(Config.forEmbedding(dir.resolve("a")))) {
+      first.readyFuture().get(20, TimeUnit.SECONDS);
+      URI taken = first.clientUrls().get(0);
+      Config second = Config.forEmbedding(dir.resolve("b"));
+      second.listenClientUrls(List.of(taken)).advertiseClientUrls(List.of(taken));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Etcd.start(second))
+          .hasMessage(
+              "listen tcp " + taken.getHost() + ":" + taken.getPort() + ": bind: address already in use");
+      // the first member still serves
+      assertThat(etcdctl(taken, "put", "x", "y")).isEqualTo("OK\n");
+    }
+  }
+
+  private static String etcdctl(URI endpoint, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint, "--command-timeout=10s"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("ETCDCTL_API", "3");
+    Process p = pb.start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String s = out.toString(StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(s).isZero();
+    return s;
+  }
+
+  private static ByteString bs(String s) {
+    return ByteString.copyFromUtf8(s);
+  }
+}
