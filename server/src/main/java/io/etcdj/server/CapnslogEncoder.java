@@ -2,7 +2,6 @@ package io.etcdj.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -16,23 +15,11 @@ import org.slf4j.event.KeyValuePair;
  *
  * <p>Threading: Logback calls it under the appender's lock; it holds no state besides settings.
  */
-final class CapnslogEncoder extends EncoderBase<ILoggingEvent> {
-  private static final byte[] NONE = new byte[0];
-
+final class CapnslogEncoder extends LineEncoder {
   private final DateTimeFormatter time;
 
   CapnslogEncoder(ZoneId zone) {
     this.time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(zone);
-  }
-
-  @Override
-  public byte[] headerBytes() {
-    return NONE;
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return NONE;
   }
 
   @Override

@@ -34,6 +34,9 @@ public final class EtcdMain {
   /** Exit code of Go's flag package for a command line it cannot parse. */
   static final int EXIT_USAGE = 2;
 
+  // Named so capnslog lines read "etcdmain: ..." as etcd's do; zap's caller comes from the frame.
+  private static final String LOGGER_NAME = "io.etcdj.etcdmain.EtcdMain";
+
   private static final String USAGE = resource("usage.txt");
   private static final String FLAGS = resource("flags.txt");
 
@@ -149,7 +152,7 @@ public final class EtcdMain {
     } catch (LogSetup.UnsupportedException e) {
       return verifyFailed(e.getMessage());
     }
-    Logger log = logContext.getLogger(EtcdMain.class.getName());
+    Logger log = logContext.getLogger(LOGGER_NAME);
     if (fromFile) {
       if (config.logger().equals(Config.LOGGER_ZAP)) {
         log.atInfo()
@@ -245,7 +248,7 @@ public final class EtcdMain {
       }
       return EXIT_ERROR;
     }
-    Logger log = logContext.getLogger(EtcdMain.class.getName());
+    Logger log = logContext.getLogger(LOGGER_NAME);
     log.atWarn().addKeyValue("error", e.getMessage()).log("failed to verify flags");
     if (e.isUnsetAdvertiseClientUrls()) {
       log.atWarn().addKeyValue("error", e.getMessage()).log("advertise client URLs are not set");

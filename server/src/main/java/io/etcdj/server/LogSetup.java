@@ -8,7 +8,6 @@ import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.EncoderBase;
 import io.etcdj.embed.Config;
 import io.etcdj.embed.GoText;
 import java.io.FilterOutputStream;
@@ -65,7 +64,7 @@ final class LogSetup {
     }
     List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
     for (String o : outputs) {
-      EncoderBase<ILoggingEvent> enc = zap ? new ZapJsonEncoder(zone) : new CapnslogEncoder(zone);
+      LineEncoder enc = zap ? new ZapJsonEncoder(zone) : new CapnslogEncoder(zone);
       enc.setContext(ctx);
       enc.start();
       Appender<ILoggingEvent> a =
@@ -99,7 +98,7 @@ final class LogSetup {
   }
 
   private static Appender<ILoggingEvent> stream(
-      LoggerContext ctx, EncoderBase<ILoggingEvent> enc, PrintStream target, String name) {
+      LoggerContext ctx, LineEncoder enc, PrintStream target, String name) {
     OutputStreamAppender<ILoggingEvent> a = new OutputStreamAppender<>();
     a.setName(name);
     a.setContext(ctx);
@@ -110,8 +109,8 @@ final class LogSetup {
     return a;
   }
 
-  private static Appender<ILoggingEvent> file(
-      LoggerContext ctx, EncoderBase<ILoggingEvent> enc, String path) throws UnsupportedException {
+  private static Appender<ILoggingEvent> file(LoggerContext ctx, LineEncoder enc, String path)
+      throws UnsupportedException {
     FileAppender<ILoggingEvent> a = new FileAppender<>();
     a.setName(path);
     a.setContext(ctx);

@@ -3,7 +3,6 @@ package io.etcdj.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import io.etcdj.embed.GoDuration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,23 +21,11 @@ import org.slf4j.event.KeyValuePair;
  *
  * <p>Threading: Logback calls it under the appender's lock; it holds no state besides settings.
  */
-final class ZapJsonEncoder extends EncoderBase<ILoggingEvent> {
-  private static final byte[] NONE = new byte[0];
-
+final class ZapJsonEncoder extends LineEncoder {
   private final DateTimeFormatter time;
 
   ZapJsonEncoder(ZoneId zone) {
     this.time = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX").withZone(zone);
-  }
-
-  @Override
-  public byte[] headerBytes() {
-    return NONE;
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return NONE;
   }
 
   @Override

@@ -153,6 +153,22 @@ class ConfigFileTest {
   }
 
   @Test
+  void withCapnslogTheLoadedLineIsEtcdmains() throws Exception {
+    Path f = dir.resolve("etcd.yaml");
+    Files.writeString(f, "logger: capnslog\n");
+    Cli cli = new Cli();
+    assertThat(cli.run("--config-file", f.toString())).isZero();
+    assertThat(cli.errLines().get(0))
+        .isEqualTo(
+            "[WARNING] Deprecated '--logger=capnslog' flag is set; use '--logger=zap' flag instead");
+    assertThat(cli.errLines().get(1))
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} I \\| etcdmain: Loading server"
+                + " configuration from \".*etcd.yaml\"\\. Other configuration command line flags and"
+                + " environment variables will be ignored if provided\\.");
+  }
+
+  @Test
   void flagsAreStillParsedWithAConfigFile() throws Exception {
     Path f = dir.resolve("etcd.yaml");
     Files.writeString(f, "name: x\n");

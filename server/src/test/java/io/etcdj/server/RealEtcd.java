@@ -36,18 +36,9 @@ final class RealEtcd {
    */
   static Result run(Path dir, List<String> args, Map<String, String> env, long timeoutSeconds)
       throws IOException, InterruptedException {
-    requireInstalled();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(BINARY.toString());
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    pb.environment().clear();
-    pb.environment().put("PATH", "/usr/bin:/bin");
-    pb.environment().putAll(env);
+    Process p = launch(dir, args, env);
     Path out = dir.resolve("etcd.stdout");
     Path err = dir.resolve("etcd.stderr");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new AssertionError("etcd " + args + " did not exit: it should be refused at startup");
@@ -60,6 +51,12 @@ final class RealEtcd {
 
   /** Starts etcd; the caller destroys it. Output goes to files in {@code dir}. */
   static Process start(Path dir, List<String> args) throws IOException {
+    return launch(dir, args, Map.of());
+  }
+
+  // etcd in dir with exactly env (plus PATH); output to dir/etcd.stdout and dir/etcd.stderr
+  private static Process launch(Path dir, List<String> args, Map<String, String> env)
+      throws IOException {
     requireInstalled();
     List<String> cmd = new ArrayList<>();
     cmd.add(BINARY.toString());
@@ -67,6 +64,7 @@ final class RealEtcd {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().putAll(env);
     pb.redirectOutput(dir.resolve("etcd.stdout").toFile());
     pb.redirectError(dir.resolve("etcd.stderr").toFile());
     return pb.start();

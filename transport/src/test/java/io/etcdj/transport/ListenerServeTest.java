@@ -151,6 +151,26 @@ class ListenerServeTest {
     assertThat(sock).doesNotExist();
   }
 
+  /**
+   * {@code --listen-client-http-urls} (3.4.25+): HTTP only; gRPC there is a configuration error.
+   */
+  @Test
+  void clientHttpPortServesHttpOnly() throws Exception {
+    Listener l =
+        Listener.builder(URI.create("http://127.0.0.1:0"))
+            .role(Listener.Role.CLIENT_HTTP)
+            .bind(loops);
+    assertThatThrownBy(() -> PortServer.builder(l).grpc(b -> {}).start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("--listen-client-http-urls serve HTTP only");
+    try (PortServer server = PortServer.builder(l).http(health()).start()) {
+      assertThat(raw(l.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+          .startsWith("HTTP/1.1 200 OK\r\n")
+          .endsWith("ok");
+      assertThat(raw(l.port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).isEmpty();
+    }
+  }
+
   /** Go's http.Server on etcd's peer port (cmux.Any) answers unreadable requests itself. */
   @Test
   void peerPortAnswersMalformedRequestsAsGo() throws Exception {

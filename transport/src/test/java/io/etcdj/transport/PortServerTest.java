@@ -58,6 +58,22 @@ class PortServerTest {
             .handle("/raft", ex -> ex.respond(200, "text/plain", bytes("raft")))
             .handle("/raft/", ex -> ex.respond(200, "text/plain", bytes("raft/ " + ex.path())))
             .handle("/slow", slow::complete)
+            .handle("/v2/keys/", ex -> ex.respond(200, "text/plain", bytes("keys")))
+            .handle(
+                "/boom",
+                ex -> {
+                  throw new IllegalStateException("boom");
+                })
+            .handle(
+                "/later",
+                ex ->
+                    CompletableFuture.runAsync(
+                        () -> ex.respond(200, "text/plain", bytes("later " + ex.path()))))
+            .handle(
+                "/later/",
+                ex ->
+                    CompletableFuture.runAsync(
+                        () -> ex.respond(200, "text/plain", bytes("later " + ex.path()))))
             .handle("/echo", ex -> ex.respond(200, "application/octet-stream", ex.body()))
             .build();
     server =
@@ -159,6 +175,52 @@ class PortServerTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.body()).isEqualTo("http: request body too large\n");
+  }
+
+  /** Go's ServeMux: the subtree root without its slash is redirected, with the query kept. */
+  @Test
+  void subtreeRootRedirectsAsGo() throws Exception {
+    String r =
+        rawExchange("GET /v2/keys?recursive=true HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(r)
+        .startsWith("HTTP/1.1 301 Moved Permanently\r\n")
+        .contains("\r\nLocation: /v2/keys/?recursive=true\r\n")
+        .contains("\r\nContent-Type: text/html; charset=utf-8\r\n")
+        .endsWith("\r\n\r\n<a href=\"/v2/keys/?recursive=true\">Moved Permanently</a>.\n\n");
+  }
+
+  @Test
+  void throwingHandlerAnswers500AndCloses() throws Exception {
+    String r = rawExchange("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(r)
+        .startsWith("HTTP/1.1 500 Internal Server Error\r\n")
+        .endsWith("Internal Server Error\n");
+  }
+
+  /** Pipelined requests get their (async) answers in order, one at a time. */
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    String r =
+        rawExchange(
+            "GET /later/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /later/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /later/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(r.indexOf("later /later/1")).isPositive();
+    assertThat(r.indexOf("later /later/1")).isLessThan(r.indexOf("later /later/2"));
+    assertThat(r.indexOf("later /later/2")).isLessThan(r.indexOf("later /later/3"));
+  }
+
+  @Test
+  void secondAnswerIsRefused() throws Exception {
+    CompletableFuture<HttpResponse<String>> inFlight =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/slow")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpExchange ex = slow.get(10, TimeUnit.SECONDS);
+    ex.respond(204, "text/plain", new byte[0]);
+    assertThatThrownBy(() -> ex.respond(200, "text/plain", new byte[0]))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("http: multiple response.WriteHeader calls");
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
   }
 
   /** etcd's client cmux (HTTP2 | HTTP1): anything else is closed without an answer. */
