@@ -21,11 +21,6 @@ interface NodeLauncher {
    */
   int launch(Config config, SdNotify notify) throws Exception;
 
-  /** Today's launcher: starting a node is not implemented yet. */
-  NodeLauncher DEFAULT =
-      (config, notify) -> {
-        org.slf4j.LoggerFactory.getLogger(NodeLauncher.class)
-            .error("etcdj: starting a node is not implemented yet (see README.md, Status)");
-        return EtcdMain.EXIT_ERROR;
-      };
+  /** Starts an etcd member ({@link EtcdLauncher}). */
+  NodeLauncher DEFAULT = EtcdLauncher::launch;
 }
