@@ -51,6 +51,7 @@ public final class Etcd implements AutoCloseable {
   private final List<Listener> clientListeners = new ArrayList<>();
   private final List<Listener> metricsListeners = new ArrayList<>();
   private final List<PortServer> servers = new ArrayList<>();
+  private final CompletableFuture<Void> serving = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private EtcdServer server;
@@ -75,6 +76,7 @@ public final class Etcd implements AutoCloseable {
       e.startInOrder();
       return e;
     } catch (Exception | Error ex) {
+      e.serving.completeExceptionally(ex);
       e.close();
       throw ex;
     }
@@ -91,9 +93,13 @@ public final class Etcd implements AutoCloseable {
         Executors.newFixedThreadPool(Math.max(2, cores), daemon("etcdj-store-%d"));
     opened.push(storeExecutor::shutdownNow);
 
-    log.info("configuring peer listeners {}", config.listenPeerUrls());
+    log.atInfo()
+        .addKeyValue("listen-peer-urls", strings(config.listenPeerUrls()))
+        .log("configuring peer listeners");
     peerListeners.addAll(Listeners.bindPeers(config, loops, opened));
-    log.info("configuring client listeners {}", config.listenClientUrls());
+    log.atInfo()
+        .addKeyValue("listen-client-urls", strings(config.listenClientUrls()))
+        .log("configuring client listeners");
     clientListeners.addAll(Listeners.bindClients(config, loops, opened));
     metricsListeners.addAll(Listeners.bindMetrics(config, loops, opened));
 
@@ -112,13 +118,16 @@ public final class Etcd implements AutoCloseable {
         .whenComplete(
             (ok, err) -> {
               if (err != null) {
+                serving.completeExceptionally(err);
                 stopped.completeExceptionally(err);
                 return;
               }
               try {
                 serveClients(services);
+                serving.complete(null);
               } catch (Exception ex) {
                 log.error("serving clients failed", ex);
+                serving.completeExceptionally(ex);
                 stopped.completeExceptionally(ex);
               }
             });
@@ -134,26 +143,26 @@ public final class Etcd implements AutoCloseable {
         b.grpc(services::addGrpc);
       }
       servers.add(started(b));
-      if (l.tls().isPresent()) {
-        log.info("serving client traffic securely address={}", l.localAddress());
-      } else {
-        log.info(
-            "serving client traffic insecurely; this is strongly discouraged! address={}",
-            l.localAddress());
-      }
+      log.atInfo()
+          .addKeyValue("address", address(l))
+          .log(
+              l.tls().isPresent()
+                  ? "serving client traffic securely"
+                  : "serving client traffic insecurely; this is strongly discouraged!");
     }
     for (Listener l : metricsListeners) {
       HttpRouter metricsRouter = services.metricsRouter();
       servers.add(started(PortServer.builder(l).http(metricsRouter)));
-      log.info("serving metrics address={}", l.url());
+      log.atInfo().addKeyValue("address", l.url().toString()).log("serving metrics");
     }
-    log.info(
-        "now serving peer/client/metrics local-member-id={} listen-peer-urls={}"
-            + " advertise-client-urls={} listen-client-urls={}",
-        Long.toHexString(server.memberId()),
-        peerUrls(),
-        advertised.clientUrls(),
-        clientUrls());
+    log.atInfo()
+        .addKeyValue("local-member-id", Long.toHexString(server.memberId()))
+        .addKeyValue("initial-advertise-peer-urls", strings(advertised.peerUrls()))
+        .addKeyValue("listen-peer-urls", strings(peerUrls()))
+        .addKeyValue("advertise-client-urls", strings(advertised.clientUrls()))
+        .addKeyValue("listen-client-urls", strings(clientUrls()))
+        .addKeyValue("listen-metrics-urls", strings(config.listenMetricsUrls()))
+        .log("now serving peer/client/metrics");
   }
 
   private PortServer started(PortServer.Builder b) throws Exception {
@@ -162,9 +171,9 @@ public final class Etcd implements AutoCloseable {
     return s;
   }
 
-  /** Completes once the member has joined its cluster and serves clients. */
+  /** Completes once the member has joined its cluster and its client ports serve. */
   public CompletableFuture<Void> readyFuture() {
-    return server.readyFuture();
+    return serving;
   }
 
   /** Completes when the member stops; exceptionally with the error that stopped it. */
@@ -207,7 +216,11 @@ public final class Etcd implements AutoCloseable {
         return;
       }
     }
-    log.info("closing etcd server name={} data-dir={}", config.name(), config.dataDir());
+    log.atInfo()
+        .addKeyValue("name", config.name())
+        .addKeyValue("data-dir", config.dataDir())
+        .log("closing etcd server");
+    serving.completeExceptionally(new IllegalStateException("etcd server closed"));
     for (PortServer s : servers) {
       try {
         s.shutdown(STOP_GRACE);
@@ -225,8 +238,22 @@ public final class Etcd implements AutoCloseable {
         log.warn("closing {} failed", c, e);
       }
     }
-    log.info("closed etcd server name={} data-dir={}", config.name(), config.dataDir());
+    log.atInfo()
+        .addKeyValue("name", config.name())
+        .addKeyValue("data-dir", config.dataDir())
+        .log("closed etcd server");
     stopped.complete(null);
+  }
+
+  private static List<String> strings(List<URI> urls) {
+    return urls.stream().map(URI::toString).toList();
+  }
+
+  /** Go's {@code Addr().String()}: host:port, or the socket path. */
+  private static String address(Listener l) {
+    return l.localAddress() instanceof java.net.InetSocketAddress a
+        ? a.getAddress().getHostAddress() + ":" + a.getPort()
+        : l.url().getPath();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String nameFormat) {
