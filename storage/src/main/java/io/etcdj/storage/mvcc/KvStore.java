@@ -3,7 +3,7 @@ package io.etcdj.storage.mvcc;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.etcdj.storage.backend.Backend;
 import io.etcdj.storage.lease.Lessor;
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,10 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class KvStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
 
-  static final byte[] CONSISTENT_INDEX_KEY = bytes("consistent_index");
+  static final byte[] CONSISTENT_INDEX_KEY = ConsistentIndex.KEY;
   static final byte[] SCHEDULED_COMPACT_KEY = bytes("scheduledCompactRev");
   static final byte[] FINISHED_COMPACT_KEY = bytes("finishedCompactRev");
 
@@ -47,7 +45,10 @@ public final class KvStore implements AutoCloseable {
 
   private final StoreConfig cfg;
   private final KeyLeases le;
-  private final LongSupplier consistentIndexGetter;
+
+  /** The raft index saved with each write session; null = not tracked (tests, tools). */
+  private final ConsistentIndex ci;
+
   private final Executor compactor;
   private final ExecutorService ownedCompactor;
 
@@ -72,9 +73,6 @@ public final class KvStore implements AutoCloseable {
   @GuardedBy("mu")
   volatile TreeIndex kvindex;
 
-  /** Cache of {@code meta/consistent_index}; 0 = not loaded yet. */
-  private final AtomicLong consistentIndex = new AtomicLong();
-
   /**
    * Counted down when the compaction job that set it ends; lets restore and close wait for the one
    * job that may be mid-batch on the old backend (etcd's {@code fifoSched.Stop()}).
@@ -87,18 +85,11 @@ public final class KvStore implements AutoCloseable {
 
   private volatile boolean closed;
 
-  /**
-   * Whether the backend writes the consistent index in its pre-commit hook; if not, each write txn
-   * writes it itself.
-   */
-  @GuardedBy("mu")
-  private volatile boolean indexHooked;
-
-  private KvStore(KvBackend b, KeyLeases le, LongSupplier consistentIndexGetter, StoreConfig cfg) {
+  private KvStore(KvBackend b, KeyLeases le, ConsistentIndex ci, StoreConfig cfg) {
     this.cfg = cfg;
     this.b = b;
     this.le = le == null ? KeyLeases.NONE : le;
-    this.consistentIndexGetter = consistentIndexGetter;
+    this.ci = ci;
     this.kvindex = new TreeIndex();
     this.currentRev = 1;
     this.compactMainRev = -1;
@@ -123,13 +114,10 @@ public final class KvStore implements AutoCloseable {
    * {@code NewStore}).
    *
    * @param le the lessor; {@link KeyLeases#NONE} (or null) for a store without leases
-   * @param consistentIndexGetter the raft index of the entry being applied, saved with each write
-   *     txn (etcd {@code ConsistentIndexGetter}); null = not saved
+   * @param ci the raft index saved with each write session; null = not saved
    */
-  public static KvStore open(
-      KvBackend b, KeyLeases le, LongSupplier consistentIndexGetter, StoreConfig cfg) {
-    KvStore s =
-        new KvStore(b, le, consistentIndexGetter, cfg == null ? StoreConfig.defaults() : cfg);
+  static KvStore open(KvBackend b, KeyLeases le, ConsistentIndex ci, StoreConfig cfg) {
+    KvStore s = new KvStore(b, le, ci, cfg == null ? StoreConfig.defaults() : cfg);
     s.mu.writeLock().lock();
     try {
       s.attachBackend(b);
@@ -145,35 +133,31 @@ public final class KvStore implements AutoCloseable {
    * through this store's write txns (etcd {@code NewStore}). A watchable store wrapping this one
    * replaces that range deleter with its own, so watchers see the deletes.
    *
+   * <p>The server opens its store through {@code io.etcdj.storage.node.NodeStore}, which also wraps
+   * it for watchers; this is for tools and tests.
+   *
    * @param lessor the lessor, or null for a store without leases
+   * @param ci the raft index saved with each write session (etcd {@code ConsistentIndexGetter}), or
+   *     null for a store that does not track one
    */
-  public static KvStore open(
-      Backend b, Lessor lessor, LongSupplier consistentIndexGetter, StoreConfig cfg) {
+  public static KvStore open(Backend b, Lessor lessor, ConsistentIndex ci, StoreConfig cfg) {
     KeyLeases le = lessor == null ? KeyLeases.NONE : new LessorKeyLeases(lessor);
-    KvStore s = open(new BackendKv(b), le, consistentIndexGetter, cfg);
+    KvStore s = open(new BackendKv(b), le, ci, cfg);
     if (lessor != null) {
       lessor.setRangeDeleter(() -> new StoreTxnDelete(s.write()));
     }
     return s;
   }
 
-  /** Creates the buckets and installs the consistent-index hook on a (new) backend. */
+  /** Creates the buckets on a (new) backend and loads its consistent index. */
   @GuardedBy("mu")
   private void attachBackend(KvBackend nb) {
     nb.createBucket(KvBackend.KEY_BUCKET);
     nb.createBucket(KvBackend.META_BUCKET);
     nb.forceCommit();
-    indexHooked =
-        consistentIndexGetter != null
-            && nb.setPreCommitHook(
-                tx -> {
-                  long ci = consistentIndex.get();
-                  if (ci > 0) {
-                    writeIndex(tx, ci);
-                  }
-                });
-    consistentIndex.set(0);
-    consistentIndex();
+    if (ci != null) {
+      ci.load(nb);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -196,8 +180,12 @@ public final class KvStore implements AutoCloseable {
     }
   }
 
-  /** Opens a write txn; blocks while another write txn is open. End it on the same thread. */
-  public TxnWrite write() {
+  /**
+   * Opens a write txn; blocks while another write txn is open. End it on the same thread. Package
+   * private: watchers would not see its changes; the server writes through {@link
+   * WatchableStore#write()} (via {@code NodeStore}).
+   */
+  TxnWrite write() {
     mu.readLock().lock();
     try {
       KvBackend.WriteTx tx = b.lockWrite();
@@ -215,15 +203,15 @@ public final class KvStore implements AutoCloseable {
     }
   }
 
-  /** A put in its own write txn; returns the new revision. */
-  public long put(byte[] key, byte[] value, long lease) {
+  /** A put in its own write txn, unseen by watchers; returns the new revision. */
+  long put(byte[] key, byte[] value, long lease) {
     try (TxnWrite tw = write()) {
       return tw.put(key, value, lease);
     }
   }
 
-  /** A delete-range in its own write txn. */
-  public DeleteResult deleteRange(byte[] key, byte[] end) {
+  /** A delete-range in its own write txn, unseen by watchers. */
+  DeleteResult deleteRange(byte[] key, byte[] end) {
     try (TxnWrite tw = write()) {
       return tw.deleteRange(key, end);
     }
@@ -327,6 +315,8 @@ public final class KvStore implements AutoCloseable {
       KvBackend.WriteTx tx = b.lockWrite();
       try {
         tx.put(KvBackend.META_BUCKET, SCHEDULED_COMPACT_KEY, Revision.of(rev).toBytes());
+        // A compaction entry's data is the scheduled revision: its index goes in the same batch.
+        saveIndex(tx);
       } finally {
         tx.unlock();
       }
@@ -449,55 +439,19 @@ public final class KvStore implements AutoCloseable {
   // Consistent index.
 
   /**
-   * Records, at the end of a write txn with changes (batch tx still held), that the data now in the
-   * batch covers the applying entry's raft index. With a pre-commit hook the index is written once
-   * per commit, into the same batch as that data; otherwise it is written here, as etcd 3.4 does.
+   * Records, at the end of a write session (batch tx still held), that the batch now holds the
+   * applying entry's writes: the index goes into the same batch (etcd 3.4 {@code saveIndex}, called
+   * from every write txn's {@code End}).
    */
-  void txnEnded(KvBackend.WriteTx tx) {
-    if (consistentIndexGetter == null) {
-      return;
-    }
-    if (indexHooked) {
-      consistentIndex.set(consistentIndexGetter.getAsLong());
-    } else {
-      saveIndex(tx);
-    }
-  }
-
-  /** Writes the applying entry's raft index into {@code meta} within the given write txn. */
   void saveIndex(KvBackend.WriteTx tx) {
-    if (consistentIndexGetter == null) {
-      return;
+    if (ci != null) {
+      ci.unsafeSave(tx);
     }
-    long ci = consistentIndexGetter.getAsLong();
-    writeIndex(tx, ci);
-    consistentIndex.set(ci);
   }
 
-  private static void writeIndex(KvBackend.WriteTx tx, long ci) {
-    tx.put(KvBackend.META_BUCKET, CONSISTENT_INDEX_KEY, ByteBuffer.allocate(8).putLong(ci).array());
-  }
-
-  /**
-   * The last saved raft index (etcd {@code ConsistentIndex()}), read from the backend if needed.
-   */
+  /** The last saved raft index (etcd {@code ConsistentIndex()}); 0 if none or not tracked. */
   public long consistentIndex() {
-    long ci = consistentIndex.get();
-    if (ci > 0) {
-      return ci;
-    }
-    KvBackend.WriteTx tx = b.lockWrite();
-    try {
-      KvBackend.Range r = tx.range(KvBackend.META_BUCKET, CONSISTENT_INDEX_KEY, null, 0);
-      if (r.values().isEmpty()) {
-        return 0;
-      }
-      ci = ByteBuffer.wrap(r.values().get(0)).getLong();
-    } finally {
-      tx.unlock();
-    }
-    consistentIndex.set(ci);
-    return ci;
+    return ci == null ? 0 : ci.get();
   }
 
   /** Saves the consistent index and commits the backend batch (etcd {@code Commit}). */
@@ -523,32 +477,71 @@ public final class KvStore implements AutoCloseable {
    * Replaces the backend (after a snapshot was received) and rebuilds everything from it (etcd
    * {@code Restore}). Compactions of the old backend stop.
    */
-  public void restore(KvBackend newBackend) {
+  void restore(KvBackend newBackend) {
     mu.writeLock().lock();
     try {
-      stopc.countDown();
-      stopc = new CountDownLatch(1);
-      awaitRunningCompaction();
-      b.setPreCommitHook(null);
+      stopCompactions();
       b = newBackend;
-      attachBackend(newBackend);
-      kvindex = new TreeIndex();
-      revMu.writeLock().lock();
-      try {
-        currentRev = 1;
-        compactMainRev = -1;
-      } finally {
-        revMu.writeLock().unlock();
-      }
-      restoreLocked();
+      rebuildLocked();
     } finally {
       mu.writeLock().unlock();
     }
   }
 
   /** {@link #restore(KvBackend)} over the storage backend. */
-  public void restore(Backend newBackend) {
+  void restore(Backend newBackend) {
     restore(new BackendKv(newBackend));
+  }
+
+  /** Replaces the state of the store's own backend, for {@link #restoreInPlace}. */
+  @FunctionalInterface
+  public interface Install {
+    /** Installs the new state; on IOException nothing may have changed. */
+    void install() throws IOException;
+  }
+
+  /**
+   * Installs a received snapshot into this store's (same) backend and rebuilds the index from it,
+   * holding {@code mu} exclusively across both (C2): a reader either finished on the old state
+   * before the install, or opens after the rebuild and sees the new one. {@code install} runs under
+   * the lock too, so it may also recover the lessor from the new state (etcd restores the lessor
+   * before the kv, {@code etcdserver/server.go applySnapshot}). Compactions of the old state stop
+   * first, so none deletes from the new one. If the install fails the store rebuilds from the
+   * unchanged backend and the exception is rethrown.
+   */
+  void restoreInPlace(Install install) throws IOException {
+    mu.writeLock().lock();
+    try {
+      stopCompactions();
+      try {
+        install.install();
+      } finally {
+        rebuildLocked();
+      }
+    } finally {
+      mu.writeLock().unlock();
+    }
+  }
+
+  @GuardedBy("mu")
+  private void stopCompactions() {
+    stopc.countDown();
+    stopc = new CountDownLatch(1);
+    awaitRunningCompaction();
+  }
+
+  @GuardedBy("mu")
+  private void rebuildLocked() {
+    attachBackend(b);
+    kvindex = new TreeIndex();
+    revMu.writeLock().lock();
+    try {
+      currentRev = 1;
+      compactMainRev = -1;
+    } finally {
+      revMu.writeLock().unlock();
+    }
+    restoreLocked();
   }
 
   @GuardedBy("mu")

@@ -127,8 +127,11 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
     ended = true;
     boolean changed = !changes.isEmpty();
     try {
+      // Always, even without changes: the session may hold other writes of the applying entry (a
+      // lease revoke deletes the lease in its delete txn), and an entry that changed nothing
+      // still moves the index (C5). A no-op for a store that does not track the index.
+      s.saveIndex(tx);
       if (changed) {
-        s.txnEnded(tx);
         // Keep new read txns out until the new revision's data is visible in the backend.
         s.revMu.writeLock().lock();
         s.advanceRev();

@@ -43,4 +43,9 @@ public record WatchOptions(
   public WatchOptions withWatchBatchMaxRevs(int n) {
     return new WatchOptions(chanBufLen, maxWatchersPerSync, n, syncInterval, victimRetryInterval);
   }
+
+  public WatchOptions withSyncInterval(Duration interval) {
+    return new WatchOptions(
+        chanBufLen, maxWatchersPerSync, watchBatchMaxRevs, interval, victimRetryInterval);
+  }
 }

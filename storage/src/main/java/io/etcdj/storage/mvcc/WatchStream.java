@@ -2,11 +2,14 @@ package io.etcdj.storage.mvcc;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.protobuf.ByteString;
+import io.etcdj.proto.etcdserverpb.WatchCreateRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,15 +43,61 @@ public final class WatchStream implements AutoCloseable {
   @GuardedBy("mu")
   private final Map<Long, Watcher> watchers = new HashMap<>();
 
+  /** Ids of watchers created with prev-kv; their events get {@code prev_kv} as they are taken. */
+  @GuardedBy("mu")
+  private final Set<Long> prevKv = new HashSet<>();
+
   WatchStream(WatchableStore store, WatchResponseQueue queue) {
     this.store = store;
     this.queue = queue;
   }
 
   /**
+   * Creates a watcher from a client's create request, with etcd's v3rpc conventions decided here
+   * once: an empty {@code range_end} watches {@code key} alone, {@code range_end = "\0"} every key
+   * from {@code key} on, anything else {@code [key, range_end)}; {@code start_revision} 0 means the
+   * next revision, a future one waits for it, and a negative one behaves as etcd 3.4.23's store
+   * does (a compaction notice carrying the compacted revision, -1 on a never-compacted store, for a
+   * start below it; otherwise, for -1, events from the next sync pass on); {@code filters} and
+   * {@code prev_kv} apply to every response of the watcher ({@link #poll}, {@link #take} fill in
+   * {@code prev_kv}); {@code watch_id} 0 picks the next free id. {@code progress_notify} and {@code
+   * fragment} are the gRPC layer's business and are ignored here.
+   *
+   * @return the watch id
+   * @throws WatchException as {@link #watch(long, ByteString, ByteString, long, WatchFilter...)}
+   */
+  public long watch(WatchCreateRequest req) throws WatchException {
+    ByteString end = req.getRangeEnd();
+    ByteString storeEnd;
+    if (end.isEmpty()) {
+      storeEnd = null;
+    } else if (end.size() == 1 && end.byteAt(0) == 0) {
+      storeEnd = ByteString.EMPTY;
+    } else {
+      storeEnd = end;
+    }
+    long id =
+        watch(
+            req.getWatchId(),
+            req.getKey(),
+            storeEnd,
+            req.getStartRevision(),
+            WatchFilter.fromRequest(req));
+    if (req.getPrevKv()) {
+      mu.lock();
+      try {
+        prevKv.add(id);
+      } finally {
+        mu.unlock();
+      }
+    }
+    return id;
+  }
+
+  /**
    * Creates a watcher on {@code key}, or on {@code [key, end)} when {@code end} is non-null (an
    * empty {@code end} means every key from {@code key} on), that sees events from {@code startRev}
-   * on ({@code <= 0}: from the next revision).
+   * on ({@code 0}: from the next revision; negative: see {@link #watch(WatchCreateRequest)}).
    *
    * @param id the watch id to use, or {@link #AUTO_WATCH_ID} for the lowest free id not yet handed
    *     out by this stream
@@ -94,6 +143,7 @@ public final class WatchStream implements AutoCloseable {
     mu.lock();
     try {
       Watcher w = closed ? null : watchers.remove(id);
+      prevKv.remove(id);
       if (w == null) {
         throw new WatchException(WatchException.Reason.WATCHER_NOT_EXIST);
       }
@@ -145,19 +195,37 @@ public final class WatchStream implements AutoCloseable {
     return store.rev();
   }
 
-  /** The next response, or null if none is queued. */
+  /**
+   * The next response, or null if none is queued. For a prev-kv watcher this reads the store (it
+   * can wait behind a commit), so drain on a storage thread, not on an event loop.
+   */
   public WatchResponse poll() {
-    return queue.poll();
+    return fill(queue.poll());
   }
 
   /** The next response, waiting up to {@code timeout}; null on timeout or once closed and empty. */
   public WatchResponse poll(Duration timeout) throws InterruptedException {
-    return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return fill(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   /** The next response, waiting as long as needed; null once the stream is closed and drained. */
   public WatchResponse take() throws InterruptedException {
-    return queue.take();
+    return fill(queue.take());
+  }
+
+  /** Adds prev-kv to a prev-kv watcher's events, on the consumer's thread as etcd's send loop. */
+  private WatchResponse fill(WatchResponse r) {
+    if (r == null || r.events().isEmpty()) {
+      return r;
+    }
+    boolean wanted;
+    mu.lock();
+    try {
+      wanted = prevKv.contains(r.watchId());
+    } finally {
+      mu.unlock();
+    }
+    return wanted ? withPrevKv(r) : r;
   }
 
   /** How many responses are queued. */
@@ -200,6 +268,7 @@ public final class WatchStream implements AutoCloseable {
         store.cancel(w);
       }
       watchers.clear();
+      prevKv.clear();
       closed = true;
       queue.close();
     } finally {

@@ -6,6 +6,7 @@ import io.etcdj.proto.mvccpb.Event;
 import io.etcdj.proto.mvccpb.KeyValue;
 import io.etcdj.storage.backend.Backend;
 import io.etcdj.storage.lease.Lessor;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *       maxWatchersPerSync} watchers are unsynced).
  *   <li>A watcher moved to unsynced by a restore keeps a future start revision.
  *   <li>A capped watcher goes to the back of the unsynced queue, so every unsynced watcher gets a
- *       turn (etcd relies on Go's random map order); a negative start revision means "from now".
+ *       turn (etcd relies on Go's random map order).
  *   <li>Victim retries run under the lock (sends never block), so cancelling a victim needs no
  *       sleep-and-retry; {@code progressAll} is etcd 3.5's.
  * </ul>
@@ -174,6 +175,28 @@ public final class WatchableStore implements AutoCloseable {
   public DeleteResult deleteRange(byte[] key, byte[] end) {
     try (TxnWrite tw = write()) {
       return tw.deleteRange(key, end);
+    }
+  }
+
+  /**
+   * Installs a received snapshot into the wrapped store's own backend (see {@link
+   * KvStore#restoreInPlace}) and moves synced watchers to unsynced, holding the watch lock and the
+   * store lock throughout: readers see the old state or the new one. Same threading rule as {@link
+   * #restore(Backend)}.
+   */
+  public void restoreInPlace(KvStore.Install install) throws IOException {
+    KvStore k = requireKv();
+    IOException[] failed = new IOException[1];
+    restore(
+        () -> {
+          try {
+            k.restoreInPlace(install);
+          } catch (IOException e) {
+            failed[0] = e;
+          }
+        });
+    if (failed[0] != null) {
+      throw failed[0];
     }
   }
 
@@ -300,7 +323,13 @@ public final class WatchableStore implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Watchers
 
-  /** Registers a watcher for {@link WatchStream}; {@code startRev <= 0} means "from now on". */
+  /**
+   * Registers a watcher for {@link WatchStream}, as etcd's {@code watchableStore.watch}: {@code
+   * startRev == 0} or a future revision means "from now on" (synced at once); anything else,
+   * negative included, starts unsynced at {@code startRev} and is settled by the next sync pass (a
+   * negative start below the compacted revision gets a compaction notice, see {@link
+   * #syncWatchers()}).
+   */
   Watcher watch(
       ByteString key,
       ByteString end,
@@ -311,7 +340,7 @@ public final class WatchableStore implements AutoCloseable {
     mu.lock();
     try {
       long cur = kv.readStable(WatchableBacking.RevisionView::currentRev);
-      boolean fromNow = startRev <= 0 || startRev > cur;
+      boolean fromNow = startRev == 0 || startRev > cur;
       long minRev = fromNow ? Math.max(cur + 1, startRev) : startRev;
       Watcher w = new Watcher(key, end, id, minRev, filters, queue);
       (fromNow ? synced : unsynced).add(w);
@@ -524,6 +553,8 @@ public final class WatchableStore implements AutoCloseable {
         w.restore = false; // a restore moved it here with a future start; that is fine once
       }
       if (w.minRev < compactRev) {
+        // Negative starts land here too, as in etcd: below a compaction (or below etcd's initial
+        // compacted revision -1) they get a notice carrying that revision.
         // Leave it out of this pass whether or not the notice fits, so it is never handed events
         // after the gap; if the queue is full it is retried next pass.
         chosen.delete(w);
@@ -531,6 +562,13 @@ public final class WatchableStore implements AutoCloseable {
           w.compacted = true;
           unsynced.delete(w);
         }
+        continue;
+      }
+      if (w.minRev <= 0) {
+        // etcd reads nothing for a start of -1 or 0 left in unsynced (its range from a negative
+        // revision key is empty) and syncs the watcher at the current revision. Unlike etcd, it is
+        // kept out of the minimum so the others' catch-up range stays right.
+        w.minRev = cur + 1;
         continue;
       }
       minRev = Math.min(minRev, w.minRev);

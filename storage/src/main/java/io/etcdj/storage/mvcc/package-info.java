@@ -1,14 +1,11 @@
 /**
  * etcd's multi-version key-value store ({@code mvcc}): the in-memory key index, the store over the
- * backend's {@code key} and {@code meta} buckets, compaction, HashKV, and the watchable store.
+ * backend's {@code key} and {@code meta} buckets, compaction, HashKV, the consistent index and the
+ * watchable store.
  *
- * <p>Entry points for the server: {@link io.etcdj.storage.mvcc.KvStore#open(
- * io.etcdj.storage.backend.Backend, io.etcdj.storage.lease.Lessor, java.util.function.LongSupplier,
- * io.etcdj.storage.mvcc.StoreConfig)}, then {@link io.etcdj.storage.mvcc.KvStore#read()} / {@link
- * io.etcdj.storage.mvcc.KvStore#write()} transactions, {@link
- * io.etcdj.storage.mvcc.KvStore#compact(long)}, {@link
- * io.etcdj.storage.mvcc.KvStore#hashByRev(long)}, {@link
- * io.etcdj.storage.mvcc.KvStore#restore(io.etcdj.storage.backend.Backend)}. Expected failures are
+ * <p>The server does not use this package directly: {@link io.etcdj.storage.node.NodeStore} opens
+ * the store, wraps it for watchers and is the only writer. {@link io.etcdj.storage.mvcc.KvStore}'s
+ * own write paths are package-private because they bypass the watchers. Expected failures are
  * {@link io.etcdj.storage.mvcc.MvccException}s carrying an {@link io.etcdj.storage.mvcc.MvccError}
  * with etcd's exact text.
  */

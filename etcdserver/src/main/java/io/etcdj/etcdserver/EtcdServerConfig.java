@@ -1,0 +1,187 @@
+package io.etcdj.etcdserver;
+
+import static java.util.Objects.requireNonNull;
+
+import io.etcdj.etcdserver.types.UrlsMap;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/**
+ * What {@link EtcdServer} needs from etcd's {@code ServerConfig} ({@code etcdserver/config.go}):
+ * checked once at the edge (embed's {@code Config.validate}); trusted here.
+ *
+ * <p>Immutable; build with {@link #builder}.
+ *
+ * @param name {@code --name}
+ * @param dataDir {@code --data-dir}; the member's files go under {@code member/}
+ * @param initialCluster {@code --initial-cluster}, used only when the data dir has no WAL
+ * @param initialClusterToken {@code --initial-cluster-token}
+ * @param clientUrls {@code --advertise-client-urls}, published as the member's attributes
+ * @param tickMs {@code --heartbeat-interval}
+ * @param electionTicks {@code --election-timeout} / {@code --heartbeat-interval}
+ * @param snapshotCount {@code --snapshot-count}
+ * @param maxTxnOps {@code --max-txn-ops}
+ * @param maxRequestBytes {@code --max-request-bytes}
+ * @param scheduler ticks, request timeouts and the lease loop run here (owned by the caller)
+ * @param wallClockMillis Unix milliseconds, for the request ID generator's start time
+ * @param unsafeNoFsync {@code --unsafe-no-fsync}
+ * @param random raft's randomized election timeouts
+ */
+public record EtcdServerConfig(
+    String name,
+    Path dataDir,
+    UrlsMap initialCluster,
+    String initialClusterToken,
+    List<String> clientUrls,
+    long tickMs,
+    int electionTicks,
+    long snapshotCount,
+    int maxTxnOps,
+    long maxRequestBytes,
+    ScheduledExecutorService scheduler,
+    LongSupplier wallClockMillis,
+    boolean unsafeNoFsync,
+    Random random) {
+
+  /** {@code DefaultSnapshotCount}. */
+  public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
+
+  /** {@code SnapshotCatchUpEntries}: entries kept in the raft log after a snapshot. */
+  public static final long SNAPSHOT_CATCH_UP_ENTRIES = 5000;
+
+  public EtcdServerConfig {
+    requireNonNull(name, "name");
+    requireNonNull(dataDir, "dataDir");
+    requireNonNull(initialCluster, "initialCluster");
+    requireNonNull(initialClusterToken, "initialClusterToken");
+    clientUrls = List.copyOf(clientUrls);
+    requireNonNull(scheduler, "scheduler");
+    requireNonNull(wallClockMillis, "wallClockMillis");
+    requireNonNull(random, "random");
+  }
+
+  public ServerTimeouts timeouts() {
+    return new ServerTimeouts(tickMs, electionTicks);
+  }
+
+  public Path memberDir() {
+    return dataDir.resolve("member");
+  }
+
+  public Path walDir() {
+    return memberDir().resolve("wal");
+  }
+
+  public Path snapDir() {
+    return memberDir().resolve("snap");
+  }
+
+  public Path backendPath() {
+    return snapDir().resolve("db");
+  }
+
+  public static Builder builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
+    return new Builder(name, dataDir, scheduler);
+  }
+
+  /** etcd's defaults: one member {@code name=http://localhost:2380}, token {@code etcd-cluster}. */
+  public static final class Builder {
+    private final String name;
+    private final Path dataDir;
+    private final ScheduledExecutorService scheduler;
+    private UrlsMap initialCluster;
+    private String initialClusterToken = "etcd-cluster";
+    private List<String> clientUrls = List.of("http://localhost:2379");
+    private long tickMs = 100;
+    private int electionTicks = 10;
+    private long snapshotCount = DEFAULT_SNAPSHOT_COUNT;
+    private int maxTxnOps = RaftRequests.DEFAULT_MAX_TXN_OPS;
+    private long maxRequestBytes = RaftRequests.DEFAULT_MAX_REQUEST_BYTES;
+    private LongSupplier wallClockMillis = System::currentTimeMillis;
+    private boolean unsafeNoFsync;
+    private Random random;
+
+    private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
+      this.name = name;
+      this.dataDir = dataDir;
+      this.scheduler = scheduler;
+      this.initialCluster = UrlsMap.parse(name + "=http://localhost:2380");
+    }
+
+    public Builder initialCluster(UrlsMap v) {
+      initialCluster = v;
+      return this;
+    }
+
+    public Builder initialClusterToken(String v) {
+      initialClusterToken = v;
+      return this;
+    }
+
+    public Builder clientUrls(List<String> v) {
+      clientUrls = v;
+      return this;
+    }
+
+    public Builder tickMs(long v) {
+      tickMs = v;
+      return this;
+    }
+
+    public Builder electionTicks(int v) {
+      electionTicks = v;
+      return this;
+    }
+
+    public Builder snapshotCount(long v) {
+      snapshotCount = v;
+      return this;
+    }
+
+    public Builder maxTxnOps(int v) {
+      maxTxnOps = v;
+      return this;
+    }
+
+    public Builder maxRequestBytes(long v) {
+      maxRequestBytes = v;
+      return this;
+    }
+
+    public Builder wallClockMillis(LongSupplier v) {
+      wallClockMillis = v;
+      return this;
+    }
+
+    public Builder unsafeNoFsync(boolean v) {
+      unsafeNoFsync = v;
+      return this;
+    }
+
+    public Builder random(Random v) {
+      random = v;
+      return this;
+    }
+
+    public EtcdServerConfig build() {
+      return new EtcdServerConfig(
+          name,
+          dataDir,
+          initialCluster,
+          initialClusterToken,
+          clientUrls,
+          tickMs,
+          electionTicks,
+          snapshotCount,
+          maxTxnOps,
+          maxRequestBytes,
+          scheduler,
+          wallClockMillis,
+          unsafeNoFsync,
+          random == null ? new Random() : random);
+    }
+  }
+}

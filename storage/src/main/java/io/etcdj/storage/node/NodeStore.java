@@ -1,0 +1,254 @@
+package io.etcdj.storage.node;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import io.etcdj.storage.backend.Backend;
+import io.etcdj.storage.backend.BackendSnapshot;
+import io.etcdj.storage.backend.LmdbBackend;
+import io.etcdj.storage.lease.Lessor;
+import io.etcdj.storage.lease.LessorImpl;
+import io.etcdj.storage.mvcc.ConsistentIndex;
+import io.etcdj.storage.mvcc.KvHash;
+import io.etcdj.storage.mvcc.KvStore;
+import io.etcdj.storage.mvcc.MvccException;
+import io.etcdj.storage.mvcc.WatchStream;
+import io.etcdj.storage.mvcc.WatchableStore;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state an etcd server holds for its node (etcd's {@code EtcdServer.be}, {@code kv}, {@code
+ * lessor} and {@code consistIndex} together): the LMDB backend, the mvcc store wrapped by the
+ * watchable store, the lessor, and the consistent index. The conventions a server must not get
+ * wrong are decided here once: writes only through {@link #beginApply} (which saves each entry's
+ * raft index with its writes, and hands every change to watchers), proto range conventions, {@code
+ * more}/{@code count}, header revisions, watch start revisions and prev-kv, and one {@link
+ * #close()} in the right order.
+ *
+ * <p>Threading:
+ *
+ * <ul>
+ *   <li><b>apply thread only</b> (the one thread applying committed raft entries): {@link
+ *       #beginApply} and everything on the {@link ApplyTxn}; {@link #close()}.
+ *   <li><b>any thread, never an event loop</b> (they can wait behind a commit's fsync, a
+ *       compaction's bookkeeping or a restore): {@link #read()}, {@link #hash()}, {@link
+ *       #hashKv(long)}, {@link #snapshot()}, {@link #rev()}, the {@link WatchStream} calls.
+ *   <li><b>any thread</b>, never blocking: {@link #consistentIndex()}, {@link #newWatchStream()}
+ *       (the stream's {@code poll()} is non-blocking but reads the store for prev-kv watchers),
+ *       {@link #lessor()}'s lookups and {@code renewAsync}.
+ * </ul>
+ */
+public final class NodeStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeStore.class);
+
+  private final NodeStoreConfig config;
+  private final Backend backend;
+  private final LessorImpl lessor;
+  private final ConsistentIndex index;
+  private final KvStore kv;
+  private final WatchableStore watchable;
+  @Nullable private final ScheduledExecutorService ownedScheduler;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The entry being applied; touched by the apply thread only. */
+  @Nullable private ApplyTxn applying;
+
+  private NodeStore(
+      NodeStoreConfig config,
+      Backend backend,
+      LessorImpl lessor,
+      ConsistentIndex index,
+      KvStore kv,
+      WatchableStore watchable,
+      @Nullable ScheduledExecutorService ownedScheduler) {
+    this.config = config;
+    this.backend = backend;
+    this.lessor = lessor;
+    this.index = index;
+    this.kv = kv;
+    this.watchable = watchable;
+    this.ownedScheduler = ownedScheduler;
+  }
+
+  /**
+   * Opens (creating if needed) the backend, restores the leases, then the mvcc store with its index
+   * and leases' keys, resumes an unfinished compaction, and starts the watch loops (etcd {@code
+   * NewServer}: {@code openBackend}, {@code lease.NewLessor}, {@code mvcc.New}).
+   */
+  public static NodeStore open(NodeStoreConfig config) {
+    ScheduledExecutorService owned = null;
+    LmdbBackend be = LmdbBackend.open(config.backend());
+    try {
+      LessorImpl lessor = new LessorImpl(be, config.lessor(), config.nanoClock());
+      ConsistentIndex index = new ConsistentIndex();
+      KvStore kv = KvStore.open(be, lessor, index, config.store());
+      ScheduledExecutorService scheduler = config.watchScheduler();
+      if (scheduler == null) {
+        String name = "watch-sync-" + config.backend().path().getFileName();
+        owned =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, name);
+                  t.setDaemon(true);
+                  return t;
+                });
+        scheduler = owned;
+      }
+      // Wrapping replaces the lessor's range deleter, so revokes reach watchers.
+      WatchableStore ws = WatchableStore.wrap(kv, lessor, config.watch(), scheduler);
+      ws.start();
+      LOG.info(
+          "opened node store {} at revision {}, consistent index {}",
+          config.backend().path(),
+          ws.rev(),
+          index.get());
+      return new NodeStore(config, be, lessor, index, kv, ws, owned);
+    } catch (RuntimeException | Error e) {
+      if (owned != null) {
+        owned.shutdownNow();
+      }
+      be.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The raft index of the last entry whose writes are in the backend (etcd {@code
+   * ConsistentIndex()}); after a restart, the last entry applied before the crash. The apply loop
+   * skips entries at or below it.
+   */
+  public long consistentIndex() {
+    return index.get();
+  }
+
+  /**
+   * Starts applying raft entry {@code entryIndex}; close the returned txn when the entry is done.
+   * One entry at a time, in index order, each above {@link #consistentIndex()}.
+   *
+   * @throws IllegalStateException if another entry is being applied, or {@code entryIndex} is not
+   *     above the consistent index
+   */
+  public ApplyTxn beginApply(long entryIndex) {
+    checkState(!closed.get(), "node store closed");
+    checkState(applying == null, "entry %s is still being applied", index.applying());
+    checkState(
+        entryIndex > index.get(),
+        "entry %s is at or below the consistent index %s: already applied",
+        entryIndex,
+        index.get());
+    index.setApplying(entryIndex);
+    applying = new ApplyTxn(this, entryIndex);
+    return applying;
+  }
+
+  void applyEnded(ApplyTxn txn) {
+    if (applying == txn) {
+      applying = null;
+    }
+  }
+
+  /** Opens a serializable read txn at the current revision. Close it on the same thread. */
+  public ReadTxn read() {
+    return new ReadTxn(watchable.read());
+  }
+
+  /** The current revision. */
+  public long rev() {
+    return watchable.rev();
+  }
+
+  /** The compacted revision, -1 if never compacted. */
+  public long compactRev() {
+    return kv.compactRev();
+  }
+
+  /**
+   * A new watch stream; create watchers on it with {@link
+   * WatchStream#watch(io.etcdj.proto.etcdserverpb.WatchCreateRequest)} (etcd's conventions, prev-kv
+   * and filters as options).
+   */
+  public WatchStream newWatchStream() {
+    return watchable.newWatchStream();
+  }
+
+  /**
+   * The lessor, for everything but changes of state: renew ({@code renewAsync} on an event loop),
+   * lookup, leases, promote/demote, {@code run}/{@code pollExpiredLeases}, the checkpointer.
+   * Grants, revokes and checkpoints are raft entries: apply them through {@link ApplyTxn}.
+   */
+  public Lessor lessor() {
+    return lessor;
+  }
+
+  /** The backend, for reads of non-mvcc buckets, sizes and defrag; write via {@link ApplyTxn}. */
+  public Backend backend() {
+    return backend;
+  }
+
+  /** etcd {@code Hash}: the whole backend but {@code consistent_index}, after a commit. */
+  public KvHash hash() {
+    return kv.hash();
+  }
+
+  /**
+   * etcd {@code HashKV}: the {@code key} bucket history up to {@code rev} (0 = current).
+   *
+   * @throws MvccException {@code COMPACTED} or {@code FUTURE_REV}
+   */
+  public KvHash hashKv(long rev) throws MvccException {
+    return kv.hashByRev(rev);
+  }
+
+  /**
+   * A point-in-time backend snapshot for a raft snapshot message (etcd {@code be.Snapshot()});
+   * O(1), taken on the apply thread right after the entry the raft snapshot names.
+   */
+  public BackendSnapshot snapshot() throws IOException {
+    return backend.snapshot();
+  }
+
+  WatchableStore watchable() {
+    return watchable;
+  }
+
+  ConsistentIndex index() {
+    return index;
+  }
+
+  NodeStoreConfig config() {
+    return config;
+  }
+
+  /**
+   * Closes everything, in etcd's order: the watch loops, the mvcc store (stopping compaction), the
+   * lessor (failing pending renewals), then the backend (committing the last batch), and the watch
+   * scheduler if owned. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      watchable.close();
+      kv.close();
+      lessor.close();
+    } finally {
+      backend.close();
+      if (ownedScheduler != null) {
+        ownedScheduler.shutdownNow();
+        try {
+          ownedScheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}
