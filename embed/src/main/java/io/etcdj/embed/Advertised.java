@@ -24,7 +24,8 @@ record Advertised(List<URI> peerUrls, List<URI> clientUrls, String initialCluste
     for (Listener l : peers) {
       bound.put(l.url(), Listeners.boundUrl(l));
     }
-    List<URI> peerUrls = cfg.advertisePeerUrls().stream().map(u -> bound.getOrDefault(u, u)).toList();
+    List<URI> peerUrls =
+        cfg.advertisePeerUrls().stream().map(u -> bound.getOrDefault(u, u)).toList();
     String initialCluster = cfg.initialCluster();
     if (!bound.isEmpty()) {
       List<String> parts = new ArrayList<>();

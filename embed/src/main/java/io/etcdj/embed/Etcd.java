@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running etcd member: etcd's {@code embed.Etcd}. {@link #start} follows {@code StartEtcd}'s
- * order: peer listeners, client listeners (both bound, not yet accepting), the server, then
- * serving peers, clients and metrics. Any failure closes what was opened, in reverse.
+ * order: peer listeners, client listeners (both bound, not yet accepting), the server, then serving
+ * peers, clients and metrics. Any failure closes what was opened, in reverse.
  *
  * <pre>{@code
  * Config cfg = Config.forEmbedding(tempDir);      // loopback, ephemeral ports
@@ -64,8 +64,7 @@ public final class Etcd implements AutoCloseable {
   /**
    * Validates {@code config}, binds every listener, starts the member and serves. On return the
    * ports accept connections; clients are answered once {@link #readyFuture()} completes (the
-   * member has published itself through raft), as etcd's serve loop waits on {@code
-   * ReadyNotify}.
+   * member has published itself through raft), as etcd's serve loop waits on {@code ReadyNotify}.
    */
   public static Etcd start(Config config) throws Exception {
     requireNonNull(config, "config");
@@ -109,7 +108,8 @@ public final class Etcd implements AutoCloseable {
 
     NodeServices services = new NodeServices(config, server, storeExecutor);
     for (Listener l : peerListeners) {
-      servers.add(started(PortServer.builder(l).grpc(services::addGrpc).http(services.peerRouter())));
+      servers.add(
+          started(PortServer.builder(l).grpc(services::addGrpc).http(services.peerRouter())));
     }
     // etcd's serve() waits for ReadyNotify before it serves clients; our listeners are bound, so
     // connections queue in the backlog until then.

@@ -103,7 +103,8 @@ final class Listeners {
       List<String> hosts = urls.stream().map(u -> u.getHost() + ":" + u.getPort()).toList();
       Path dir = Path.of(cfg.dataDir());
       b =
-          SelfCert.selfCert(peer ? SelfCert.peerFixturesDir(dir) : SelfCert.clientFixturesDir(dir), hosts)
+          SelfCert.selfCert(
+              peer ? SelfCert.peerFixturesDir(dir) : SelfCert.clientFixturesDir(dir), hosts)
               .toBuilder();
     } else {
       b =

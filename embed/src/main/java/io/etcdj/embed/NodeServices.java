@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What one member serves on its ports: the v3 gRPC services (shared by the client and peer ports,
- * as etcd registers the same services on both) with etcd's server options, and the HTTP routers
- * of the client, peer and metrics ports.
+ * as etcd registers the same services on both) with etcd's server options, and the HTTP routers of
+ * the client, peer and metrics ports.
  */
 final class NodeServices {
   /** etcd's {@code grpcOverheadBytes}: room for gRPC framing above {@code --max-request-bytes}. */
@@ -37,10 +37,12 @@ final class NodeServices {
       b.addService(ServerInterceptors.intercept(s, interceptors));
     }
     b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
-    b.maxConcurrentCallsPerConnection((int) Math.min(cfg.maxConcurrentStreams(), Integer.MAX_VALUE));
+    b.maxConcurrentCallsPerConnection(
+        (int) Math.min(cfg.maxConcurrentStreams(), Integer.MAX_VALUE));
     Duration minTime = cfg.grpcKeepAliveMinTime();
     if (minTime.compareTo(Duration.ZERO) > 0) {
-      b.permitKeepAliveTime(minTime.toNanos(), TimeUnit.NANOSECONDS).permitKeepAliveWithoutCalls(false);
+      b.permitKeepAliveTime(minTime.toNanos(), TimeUnit.NANOSECONDS)
+          .permitKeepAliveWithoutCalls(false);
     }
     Duration interval = cfg.grpcKeepAliveInterval();
     if (interval.compareTo(Duration.ZERO) > 0) {

@@ -31,9 +31,11 @@ class EtcdTest {
       URI u = etcd.clientUrls().get(0);
       assertThat(u.getPort()).isPositive();
       assertThat(etcd.advertisedClientUrls()).containsExactly(u);
-      ManagedChannel ch = NettyChannelBuilder.forAddress(u.getHost(), u.getPort()).usePlaintext().build();
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress(u.getHost(), u.getPort()).usePlaintext().build();
       try {
-        KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+        KVGrpc.KVBlockingStub kv =
+            KVGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
         kv.put(PutRequest.newBuilder().setKey(bs("foo")).setValue(bs("bar")).build());
         RangeResponse r = kv.range(RangeRequest.newBuilder().setKey(bs("foo")).build());
         assertThat(r.getKvs(0).getValue().toStringUtf8()).isEqualTo("bar");
@@ -61,14 +63,20 @@ class EtcdTest {
       second.listenClientUrls(List.of(taken)).advertiseClientUrls(List.of(taken));
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> Etcd.start(second))
           .hasMessage(
-              "listen tcp " + taken.getHost() + ":" + taken.getPort() + ": bind: address already in use");
+              "listen tcp "
+                  + taken.getHost()
+                  + ":"
+                  + taken.getPort()
+                  + ": bind: address already in use");
       // the first member still serves
       assertThat(etcdctl(taken, "put", "x", "y")).isEqualTo("OK\n");
     }
   }
 
-  private static String etcdctl(URI endpoint, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint, "--command-timeout=10s"));
+  private static String etcdctl(URI endpoint, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint, "--command-timeout=10s"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("ETCDCTL_API", "3");
