@@ -149,7 +149,9 @@ public final class EtcdServer implements AutoCloseable {
     boolean haveWal = Wal.exists(cfg.walDir());
     RaftCluster cluster =
         new RaftCluster(
-            new InMemoryMembershipStore(), ClusterVersion.parse(SERVER_VERSION), v -> {});
+            new InMemoryMembershipStore(),
+            ClusterVersion.parse(SERVER_VERSION),
+            new Capabilities()::update);
     if (!haveWal) {
       InitialCluster ic =
           InitialCluster.fromUrlsMap(cfg.initialClusterToken(), cfg.initialCluster());
