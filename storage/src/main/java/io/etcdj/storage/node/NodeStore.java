@@ -265,6 +265,27 @@ public final class NodeStore implements AutoCloseable {
     }
   }
 
+  /**
+   * etcd's start-up check ({@code NewServer}) that the backend is not older than the newest raft
+   * snapshot the server restarts from: a consistent index below the snapshot's index means the
+   * database file lost applied entries. An index of 0 (a database from before consistent indexes)
+   * passes with etcd's warning.
+   *
+   * @throws SnapshotMismatchException with etcd's text, naming the backend file
+   */
+  public void checkAgainstSnapshot(long snapshotIndex) throws SnapshotMismatchException {
+    check(config.backend().path(), index.get(), snapshotIndex);
+  }
+
+  private static void check(Path db, long dbIndex, long snapshotIndex)
+      throws SnapshotMismatchException {
+    if (dbIndex == 0) {
+      LOG.warn("consistent index was never saved in {} (snapshot index {})", db, snapshotIndex);
+    } else if (dbIndex < snapshotIndex) {
+      throw new SnapshotMismatchException(db, dbIndex, snapshotIndex);
+    }
+  }
+
   /** etcd's check that a database is not older than the snapshot that names it. */
   private void checkIndex(Path receivedDb, Path staged, long snapshotIndex) throws IOException {
     BackendConfig probe =
@@ -274,13 +295,7 @@ public final class NodeStore implements AutoCloseable {
         ReadTx tx = be.concurrentReadTx()) {
       dbIndex = ConsistentIndex.read(tx);
     }
-    if (dbIndex == 0) {
-      // As etcd at start-up: a database from before consistent indexes is taken with a warning.
-      LOG.warn(
-          "consistent index was never saved in {} (snapshot index {})", receivedDb, snapshotIndex);
-    } else if (dbIndex < snapshotIndex) {
-      throw new SnapshotMismatchException(receivedDb, dbIndex, snapshotIndex);
-    }
+    check(receivedDb, dbIndex, snapshotIndex);
   }
 
   WatchableStore watchable() {

@@ -121,6 +121,23 @@ class NodeStoreRestoreTest {
     }
   }
 
+  /** etcd NewServer: restarting from a raft snapshot newer than the backend is refused. */
+  @Test
+  void startUpCheckRefusesABackendOlderThanTheSnapshot() throws Exception {
+    try (NodeStore s = fx.open(dir.resolve("member"))) {
+      s.checkAgainstSnapshot(5); // never saved: etcd's warning only
+      put(s, 1, "a", "1");
+      put(s, 2, "b", "2");
+      s.checkAgainstSnapshot(2);
+      assertThatThrownBy(() -> s.checkAgainstSnapshot(3))
+          .isInstanceOf(SnapshotMismatchException.class)
+          .hasMessage(
+              "database file ("
+                  + dir.resolve("member/db")
+                  + " index 2) does not match with snapshot (index 3)");
+    }
+  }
+
   @Test
   void readersRacingTheSwapSeeTheOldStateOrTheNew() throws Exception {
     Path received = leaderSnapshot();
