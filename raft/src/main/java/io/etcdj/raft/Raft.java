@@ -886,7 +886,7 @@ final class Raft {
         // Replace it with an empty normal entry so the proposer's indexes still line up.
         logger.info(
             "%x ignoring conf change %s at config %s: %s",
-            id, RaftUtil.confChangesToString(cc.getChangesList()), prs.config, refused);
+            id, RaftUtil.goValueOfConfChange(entries.get(i)), prs.config, refused);
         entries.set(i, Entry.newBuilder().setType(EntryType.EntryNormal).build());
       } else {
         pendingConfIndex = raftLog.lastIndex() + i + 1;
