@@ -694,24 +694,34 @@ final class Raft {
 
   /** Answers a (pre-)vote request with a rejection carrying our term. */
   private void rejectVote(Message m) {
-    logger.info(
-        "%x [logterm: %d, index: %d, vote: %x] rejected %s from %x [logterm: %d, index: %d] at"
-            + " term %d",
-        id,
-        raftLog.lastTerm(),
-        raftLog.lastIndex(),
-        vote,
-        m.getType(),
-        m.getFrom(),
-        m.getLogTerm(),
-        m.getIndex(),
-        term);
+    logVote("rejected", "from", m);
     send(
         Message.newBuilder()
             .setTo(m.getFrom())
             .setTerm(term)
             .setType(RaftUtil.voteRespMsgType(m.getType()))
             .setReject(true));
+  }
+
+  /**
+   * The one line etcd logs for a vote decision ("cast MsgVote for 2", "rejected MsgPreVote from
+   * 3"), with our log position and vote before the verb and the candidate's after it, before our
+   * vote is recorded.
+   */
+  private void logVote(String verb, String preposition, Message m) {
+    logger.info(
+        "%x [logterm: %d, index: %d, vote: %x] %s %s %s %x [logterm: %d, index: %d] at term %d",
+        id,
+        raftLog.lastTerm(),
+        raftLog.lastIndex(),
+        vote,
+        verb,
+        m.getType(),
+        preposition,
+        m.getFrom(),
+        m.getLogTerm(),
+        m.getIndex(),
+        term);
   }
 
   private void handleHup() {
@@ -751,18 +761,7 @@ final class Raft {
             || (vote == NONE && lead == NONE)
             || (m.getType() == MessageType.MsgPreVote && m.getTerm() > term);
     if (canVote && raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
-      logger.info(
-          "%x [logterm: %d, index: %d, vote: %x] cast %s for %x [logterm: %d, index: %d] at term"
-              + " %d",
-          id,
-          raftLog.lastTerm(),
-          raftLog.lastIndex(),
-          vote,
-          m.getType(),
-          m.getFrom(),
-          m.getLogTerm(),
-          m.getIndex(),
-          term);
+      logVote("cast", "for", m);
       // The response carries the request's term, not ours: for pre-votes our term is still the
       // old one, and the pre-candidate must recognise the answer as matching its request.
       send(
@@ -887,7 +886,7 @@ final class Raft {
         // Replace it with an empty normal entry so the proposer's indexes still line up.
         logger.info(
             "%x ignoring conf change %s at config %s: %s",
-            id, RaftUtil.confChangesToString(cc.getChangesList()), prs.config, refused);
+            id, RaftUtil.goValueOfConfChange(entries.get(i)), prs.config, refused);
         entries.set(i, Entry.newBuilder().setType(EntryType.EntryNormal).build());
       } else {
         pendingConfIndex = raftLog.lastIndex() + i + 1;

@@ -1,5 +1,6 @@
 package io.etcdj.raft;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcdj.proto.raftpb.ConfChange;
 import io.etcdj.proto.raftpb.ConfChangeSingle;
@@ -7,6 +8,7 @@ import io.etcdj.proto.raftpb.ConfChangeTransition;
 import io.etcdj.proto.raftpb.ConfChangeV2;
 import io.etcdj.proto.raftpb.ConfState;
 import io.etcdj.proto.raftpb.Entry;
+import io.etcdj.proto.raftpb.EntryType;
 import io.etcdj.proto.raftpb.HardState;
 import io.etcdj.proto.raftpb.Message;
 import io.etcdj.proto.raftpb.MessageType;
@@ -152,6 +154,54 @@ public final class RaftUtil {
     } catch (InvalidProtocolBufferException ex) {
       throw new IllegalStateException(ex);
     }
+  }
+
+  /**
+   * The proposed conf change as etcd logs it with Go's {@code %v} of the gogoproto struct, e.g.
+   * {@code {ConfChangeTransitionAuto [{ConfChangeAddNode 3 []}] [] []}} for a V2 change and {@code
+   * {0 ConfChangeRemoveNode 2 [] []}} for a v1 one (the last {@code []} is the always-empty
+   * XXX_unrecognized field), so our log lines read like etcd's.
+   */
+  static String goValueOfConfChange(Entry e) {
+    try {
+      if (e.getType() == EntryType.EntryConfChange) {
+        ConfChange cc = ConfChange.parseFrom(e.getData());
+        return String.format(
+            "{%s %s %s %s []}",
+            Long.toUnsignedString(cc.getId()),
+            cc.getType(),
+            Long.toUnsignedString(cc.getNodeId()),
+            goBytes(cc.getContext()));
+      }
+      ConfChangeV2 cc = ConfChangeV2.parseFrom(e.getData());
+      StringBuilder b = new StringBuilder("{").append(cc.getTransition()).append(" [");
+      for (int i = 0; i < cc.getChangesCount(); i++) {
+        ConfChangeSingle c = cc.getChanges(i);
+        if (i > 0) {
+          b.append(' ');
+        }
+        b.append('{')
+            .append(c.getType())
+            .append(' ')
+            .append(Long.toUnsignedString(c.getNodeId()))
+            .append(" []}");
+      }
+      return b.append("] ").append(goBytes(cc.getContext())).append(" []}").toString();
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  /** Go's {@code %v} of a byte slice: decimal bytes in brackets. */
+  private static String goBytes(ByteString bs) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < bs.size(); i++) {
+      if (i > 0) {
+        b.append(' ');
+      }
+      b.append(bs.byteAt(i) & 0xff);
+    }
+    return b.append(']').toString();
   }
 
   /** "v1 l2 r3 u4" rendering of changes (etcd {@code ConfChangesToString}). */

@@ -65,8 +65,12 @@ public record Ready(
    * Whether some committed entries are also among the unstable {@code entries} (etcdserver's {@code
    * shouldWaitWALSync}): possible on a one-voter cluster, where a leader's append commits at once.
    * Such a Ready must be saved and synced to the WAL BEFORE its apply is handed off, or a crash
-   * could lose entries a client was already told were applied (etcd issue 14370). Compares the last
-   * committed entry with the first unstable one, as terms and indexes only grow.
+   * could lose entries a client was already told were applied (etcd issue 14370). A leader must
+   * also persist such a Ready before sending it: its MsgApps to learners carry the new commit
+   * index, and a learner could apply an entry the leader then loses in a crash (etcd 3.4.23 sends
+   * first; {@code RaftSimulationTest} finds the divergence within a few thousand runs if the sends
+   * go first). Compares the last committed entry with the first unstable one, as terms and indexes
+   * only grow.
    */
   public boolean committedEntriesOverlapUnstable() {
     if (committedEntries.isEmpty() || entries.isEmpty()) {

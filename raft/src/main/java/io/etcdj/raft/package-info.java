@@ -37,6 +37,7 @@
  *   publishReadStates(rd.readStates());          // to the linearizable-read waiters
  *   boolean waitWalSync = rd.committedEntriesOverlapUnstable();
  *   if (waitWalSync) wal.save(rd.hardState(), rd.entries()); // synced BEFORE apply (issue 14370)
+ *                                                // and before sending: MsgApps carry this commit
  *   Apply ap = applier.handOff(rd.committedEntries(), rd.snapshot()); // apply runs elsewhere
  *   if (isLeader) transport.send(rd.messages());  // the leader sends while it persists
  *   if (!RaftUtil.isEmptySnap(rd.snapshot())) {

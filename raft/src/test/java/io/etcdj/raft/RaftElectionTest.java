@@ -566,4 +566,56 @@ class RaftElectionTest {
     n.send(prop(1, "after restart"));
     assertThat(n.peer(2).raftLog.committed).isEqualTo(2);
   }
+
+  /**
+   * Cast and rejected votes are logged as etcd logs them (raft.go Step), from one helper; the
+   * interaction traces compare these lines byte for byte.
+   */
+  @Test
+  void voteDecisionsAreLoggedInEtcdFormat() {
+    List<String> lines = new java.util.ArrayList<>();
+    Logger capture =
+        new Logger() {
+          @Override
+          public void debug(String format, Object... args) {}
+
+          @Override
+          public void info(String format, Object... args) {
+            lines.add(String.format(format, args));
+          }
+
+          @Override
+          public void warn(String format, Object... args) {}
+
+          @Override
+          public void error(String format, Object... args) {}
+        };
+    Raft r =
+        new Raft(config(0xb, 10, 1, new MemoryStorage()).peers(0xa, 0xb).logger(capture).build());
+    step(
+        r,
+        Message.newBuilder()
+            .setType(MessageType.MsgVote)
+            .setFrom(0xa)
+            .setTo(0xb)
+            .setTerm(1)
+            .setLogTerm(0)
+            .setIndex(0)
+            .build());
+    step(
+        r,
+        Message.newBuilder()
+            .setType(MessageType.MsgVote)
+            .setFrom(0xc)
+            .setTo(0xb)
+            .setTerm(1)
+            .setLogTerm(0)
+            .setIndex(0)
+            .build());
+    assertThat(lines)
+        .contains(
+            "b [logterm: 0, index: 0, vote: 0] cast MsgVote for a [logterm: 0, index: 0] at term 1",
+            "b [logterm: 0, index: 0, vote: a] rejected MsgVote from c [logterm: 0, index: 0] at"
+                + " term 1");
+  }
 }

@@ -13,9 +13,19 @@ import java.util.List;
  * bounded queue that the owner drains with {@link #pollExpiredLeases()} and turns into revoke
  * proposals, exactly as etcd's server consumes {@code ExpiredLeasesC}.
  *
- * <p>Implementations are thread-safe: the apply loop grants, revokes and attaches; mvcc calls
- * {@link #attach}, {@link #detach} and {@link #getLease} under its own locks; client threads call
- * {@link #renew} and {@link #lookup}; a scheduler calls {@link #run()}.
+ * <p>Threading. Implementations are thread-safe, and each method belongs to one kind of caller:
+ *
+ * <ul>
+ *   <li><b>apply thread</b> (through {@code NodeStore}'s {@code ApplyTxn}, so the raft index is
+ *       saved with the change): {@link #grant}, {@link #revoke}, {@link #checkpoint}, {@link
+ *       #recover}. They take the backend's batch lock and may wait for a commit's fsync.
+ *   <li><b>mvcc, under its own locks</b>: {@link #attach}, {@link #detach}, {@link #getLease}.
+ *   <li><b>any thread, never blocking</b> (event loops included): {@link #renewAsync}, {@link
+ *       #lookup}, {@link #leases}, {@link #pollExpiredLeases}, {@link #promote}, {@link #demote}.
+ *   <li><b>not on an event loop</b>: {@link #renew}, which can wait for a revoke to commit.
+ *   <li><b>one scheduler thread</b>: {@link #run()}, which calls the {@link Checkpointer} (that
+ *       must not block either).
+ * </ul>
  */
 public interface Lessor extends AutoCloseable {
   /** The ID meaning "no lease" (etcd {@code NoLease}). */
@@ -79,6 +89,18 @@ public interface Lessor extends AutoCloseable {
    * @throws LeaseException {@code NOT_PRIMARY}, {@code LEASE_NOT_FOUND}
    */
   long renew(long id) throws LeaseException;
+
+  /**
+   * {@link #renew} without blocking, for callers on an event loop (LeaseKeepAlive): completes at
+   * once for a live lease, or, for an expired one, when its revoke commits (failing with {@code
+   * LEASE_NOT_FOUND}) or the lessor is demoted or closed (failing with {@code NOT_PRIMARY}). The
+   * future fails with the {@link LeaseException}, never with anything else; a late completion runs
+   * dependent stages on the revoking, demoting or closing thread, so add them with an executor
+   * ({@code whenCompleteAsync(..., eventLoop)}) if they must run elsewhere.
+   *
+   * @return the lease's TTL in seconds
+   */
+  java.util.concurrent.CompletableFuture<Long> renewAsync(long id);
 
   /** The lease with this ID, or {@code null}. */
   Lease lookup(long id);

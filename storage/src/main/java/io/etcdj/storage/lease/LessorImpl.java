@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
@@ -277,6 +278,21 @@ public final class LessorImpl implements Lessor {
 
   @Override
   public long renew(long id) throws LeaseException {
+    try {
+      return renewAsync(id).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw LeaseException.notPrimary();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LeaseException le) {
+        throw le;
+      }
+      throw new IllegalStateException("lease renewal failed", e.getCause());
+    }
+  }
+
+  @Override
+  public CompletableFuture<Long> renewAsync(long id) {
     Lease lease;
     CompletableFuture<Void> demotion;
     Checkpointer cp;
@@ -284,34 +300,44 @@ public final class LessorImpl implements Lessor {
     try {
       if (!isPrimary()) {
         // The caller forwards the renewal to the primary.
-        throw LeaseException.notPrimary();
+        return CompletableFuture.failedFuture(LeaseException.notPrimary());
       }
       demotion = demoted;
       lease = leaseMap.get(id);
       if (lease == null) {
-        throw LeaseException.notFound();
+        return CompletableFuture.failedFuture(LeaseException.notFound());
       }
       cp = checkpointer;
     } finally {
       mu.readLock().unlock();
     }
-    boolean clearCheckpoint = cp != null && lease.checkpointedTtl() > 0;
-
-    if (lease.expired()) {
-      // The lease may be waiting for its revoke proposal to commit. Answering before it does
-      // could resurrect a lease the cluster is about to delete, so wait for the outcome.
-      awaitRevokeOrDemotion(lease, demotion);
+    if (!lease.expired()) {
+      return CompletableFuture.completedFuture(refresh(id, lease, cp));
     }
+    // The lease may be waiting for its revoke proposal to commit. Answering before it does could
+    // resurrect a lease the cluster is about to delete, so the answer waits for the outcome: not
+    // found once revoked; not primary once demoted or stopped (the new primary may still revoke
+    // it; the caller retries there). Completed on the thread that revokes, demotes or closes.
+    return CompletableFuture.anyOf(lease.revokedSignal(), demotion, stopped)
+        .thenApply(
+            unused -> {
+              throw new CompletionException(
+                  lease.revokedSignal().isDone()
+                      ? LeaseException.notFound()
+                      : LeaseException.notPrimary());
+            });
+  }
 
+  /** Restarts a live lease's expiry from now; returns its TTL. */
+  private long refresh(long id, Lease lease, Checkpointer cp) {
     // Clear the checkpoint only when one is set, so a lease costs at most two raft entries per
     // checkpoint interval.
-    if (clearCheckpoint) {
+    if (cp != null && lease.checkpointedTtl() > 0) {
       cp.checkpoint(
           LeaseCheckpointRequest.newBuilder()
               .addCheckpoints(LeaseCheckpoint.newBuilder().setID(id).setRemainingTTL(0))
               .build());
     }
-
     mu.writeLock().lock();
     try {
       lease.refresh(Duration.ZERO);
@@ -320,23 +346,6 @@ public final class LessorImpl implements Lessor {
       mu.writeLock().unlock();
     }
     return lease.ttl();
-  }
-
-  private void awaitRevokeOrDemotion(Lease lease, CompletableFuture<Void> demotion)
-      throws LeaseException {
-    try {
-      CompletableFuture.anyOf(lease.revokedSignal(), demotion, stopped).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw LeaseException.notPrimary();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("lease signals never complete exceptionally", e);
-    }
-    if (lease.revokedSignal().isDone()) {
-      throw LeaseException.notFound();
-    }
-    // Demoted or stopped: the new primary may still revoke it; the caller retries there.
-    throw LeaseException.notPrimary();
   }
 
   @Override

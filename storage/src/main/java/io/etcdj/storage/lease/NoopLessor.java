@@ -51,6 +51,11 @@ public final class NoopLessor implements Lessor {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Long> renewAsync(long id) {
+    return java.util.concurrent.CompletableFuture.completedFuture(10L);
+  }
+
+  @Override
   public Lease lookup(long id) {
     return null;
   }

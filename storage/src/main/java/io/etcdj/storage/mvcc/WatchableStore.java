@@ -45,6 +45,21 @@ import org.slf4j.LoggerFactory;
  * call {@link #syncWatchers()} and {@link #moveVictims()} directly. Give the loops a thread of
  * their own: a sync pass reads the store's history under the watch lock.
  *
+ * <p>Who calls what:
+ *
+ * <ul>
+ *   <li><b>apply thread</b> (the only writer; {@code NodeStore} enforces it): {@link #write()},
+ *       {@link #put}, {@link #deleteRange}, {@link #restore}, {@link #restoreInPlace}. Restores
+ *       take the watch lock before the store lock, the reverse of a write's order, which is safe
+ *       only because no write runs on another thread meanwhile.
+ *   <li><b>the injected scheduler</b>: the sync and victim loops.
+ *   <li><b>any thread but an event loop</b>: {@link #read()}, {@link #rev()}, and the {@link
+ *       WatchStream} calls that register, cancel or ask for progress; they take the watch lock,
+ *       which a sync pass holds while it reads the backend.
+ *   <li>A stream's response listener runs on the delivering thread (apply, scheduler) under the
+ *       watch lock; it must only hand off (e.g. schedule a drain on an event loop).
+ * </ul>
+ *
  * <p>Deliberate differences from etcd 3.4.23, each closing a gap or duplicate etcd can produce:
  *
  * <ul>

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  *
  * <p>An entry does one thing: the mvcc {@link #txn()}, or one lease operation or compaction. Each
  * is a single backend lock session, so a commit (which happens only between sessions) never splits
- * an entry. {@link #writeBackend} may be combined with any of them.
+ * an entry. For the same reason an entry's non-mvcc writes go in one {@link #writeBackend} call,
+ * made while the entry's txn is still open if it has one (the open txn holds the lock, so both
+ * share its session).
  *
  * <p>Not thread-safe: opened, used and closed on the apply thread.
  */

@@ -133,7 +133,7 @@ class NodeStoreTest {
     BackendConfig fast =
         BackendConfig.builder(dir.resolve("db")).batchInterval(Duration.ofNanos(100_000)).build();
     List<String> violations = new CopyOnWriteArrayList<>();
-    int entries = 3000;
+    int entries = 2000;
     try (NodeStore s = NodeStore.open(fx.config(dir, fast).build())) {
       s.backend()
           .setPreCommitHook(
