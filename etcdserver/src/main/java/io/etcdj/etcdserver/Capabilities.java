@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * etcd's {@code api.UpdateCapability}: the cluster version whose features this member enables. It
- * only moves up; each step is logged as etcd logs it (tools and etcd's e2e harness wait for "enabled
- * capabilities for version").
+ * only moves up; each step is logged as etcd logs it (tools and etcd's e2e harness wait for
+ * "enabled capabilities for version").
  *
  * <p>Threading: called from the apply thread and at recovery; synchronized.
  */
@@ -21,6 +21,8 @@ final class Capabilities {
       return;
     }
     current = v;
-    LOG.atInfo().addKeyValue("cluster-version", v.cluster()).log("enabled capabilities for version");
+    LOG.atInfo()
+        .addKeyValue("cluster-version", v.cluster())
+        .log("enabled capabilities for version");
   }
 }
