@@ -74,9 +74,10 @@ final class RecordDecoder {
         throw new WalException(
             WalError.MAX_ENTRY_SIZE_LIMIT_EXCEEDED, recBytes + " bytes at " + where());
       }
-      if (!Frames.isWellFormed(field)) {
-        // No writer produces this word, and a length word is never torn (it is 8-byte aligned, so
-        // it lies in one sector): the file is damaged.
+      if (!Frames.isWrittenShape(field)) {
+        // Go would read on with the low bits; but no etcd ever wrote this word, and reading on
+        // from a damaged length word lands at a wrong offset, where a garbage size running past
+        // the end would pass for a torn tail and cut every later record off (WalDamageTest).
         throw new WalException(
             WalError.CORRUPT_RECORD,
             "bad length word 0x" + Long.toHexString(field) + " at " + where());
