@@ -4,8 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.storage.util.Crc32c;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.List;
 
 /**
@@ -20,19 +18,23 @@ import java.util.List;
  * <p>Not thread-safe; used by one thread for one pass.
  */
 final class RecordDecoder {
-  private final List<FileChannel> files;
+  private final List<Segment> files;
   private int current;
+
+  /** File offset of the next byte to read into {@link #readBuf}. */
   private long position;
-  private final ByteBuffer readBuf = ByteBuffer.allocate(64 * 1024);
+
+  private final byte[] readBuf = new byte[64 * 1024];
+  private int readPos;
+  private int readLimit;
 
   /** Offset, in the current file, just past the last record that decoded cleanly. */
   private long lastValidOffset;
 
   private int crc;
 
-  RecordDecoder(List<FileChannel> files) {
+  RecordDecoder(List<Segment> files) {
     this.files = files;
-    readBuf.limit(0);
   }
 
   /** The running CRC after the last record. */
@@ -166,24 +168,26 @@ final class RecordDecoder {
     current++;
     position = 0;
     lastValidOffset = 0;
-    readBuf.limit(0);
+    readPos = 0;
+    readLimit = 0;
   }
 
   /** Reads up to {@code n} bytes into {@code out}; fewer only at the end of the file. */
   private int readUpTo(byte[] out, int n) throws IOException {
     int done = 0;
     while (done < n) {
-      if (!readBuf.hasRemaining()) {
-        readBuf.clear();
-        int r = files.get(current).read(readBuf, position);
-        readBuf.flip();
+      if (readPos == readLimit) {
+        int r = files.get(current).read(readBuf, 0, readBuf.length, position);
         if (r <= 0) {
           return done;
         }
         position += r;
+        readPos = 0;
+        readLimit = r;
       }
-      int k = Math.min(n - done, readBuf.remaining());
-      readBuf.get(out, done, k);
+      int k = Math.min(n - done, readLimit - readPos);
+      System.arraycopy(readBuf, readPos, out, done, k);
+      readPos += k;
       done += k;
     }
     return done;

@@ -2,8 +2,6 @@ package io.etcdj.storage.wal;
 
 import io.etcdj.storage.util.Crc32c;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * Appends framed {@code walpb.Record}s to one segment, keeping etcd's running CRC-32C ({@code
@@ -22,7 +20,7 @@ final class RecordEncoder {
   /** Go's {@code defaultBufferBytes} for the page writer. */
   private static final int WATERMARK_BYTES = 128 * 1024;
 
-  private final FileChannel channel;
+  private final Segment file;
   private final byte[] buf = new byte[WATERMARK_BYTES + PAGE_BYTES];
   private int buffered;
 
@@ -31,8 +29,8 @@ final class RecordEncoder {
 
   private int crc;
 
-  RecordEncoder(FileChannel channel, long offset, int prevCrc) {
-    this.channel = channel;
+  RecordEncoder(Segment file, long offset, int prevCrc) {
+    this.file = file;
     this.flushedOffset = offset;
     this.crc = prevCrc;
   }
@@ -96,7 +94,7 @@ final class RecordEncoder {
       flush();
       if (len > PAGE_BYTES) {
         int whole = (len / PAGE_BYTES) * PAGE_BYTES;
-        writeFully(ByteBuffer.wrap(p, off, whole));
+        writeAt(p, off, whole);
         off += whole;
         len -= whole;
       }
@@ -106,14 +104,13 @@ final class RecordEncoder {
   /** Writes every buffered byte to the file (without syncing). */
   void flush() throws IOException {
     if (buffered > 0) {
-      writeFully(ByteBuffer.wrap(buf, 0, buffered));
+      writeAt(buf, 0, buffered);
       buffered = 0;
     }
   }
 
-  private void writeFully(ByteBuffer bb) throws IOException {
-    while (bb.hasRemaining()) {
-      flushedOffset += channel.write(bb, flushedOffset);
-    }
+  private void writeAt(byte[] p, int off, int len) throws IOException {
+    file.write(p, off, len, flushedOffset);
+    flushedOffset += len;
   }
 }

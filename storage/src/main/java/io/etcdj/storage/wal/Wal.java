@@ -9,7 +9,6 @@ import io.etcdj.proto.walpb.Snapshot;
 import io.etcdj.storage.util.Files2;
 import io.etcdj.storage.util.MemberLogger;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,6 +48,13 @@ import java.util.concurrent.Executors;
  * synchronized only so that a stray call from another thread (e.g. {@link #releaseLockTo} from a
  * snapshot task) is safe; the only other thread is the internal one that preallocates the next
  * segment.
+ *
+ * <p>Interrupts: interrupting the owner thread (a {@code Future.cancel(true)}, a {@code
+ * shutdownNow()}) does not fail a save, sync or cut and does not close a segment or drop its lock:
+ * segment I/O bypasses {@link java.nio.channels.FileChannel}, which an interrupt would close (see
+ * {@code UninterruptibleFile}). Methods return with the thread's interrupt status as it was, for
+ * the caller to act on. Note that {@code sync} is therefore {@code fsync}, not etcd's {@code
+ * fdatasync}.
  */
 public final class Wal implements AutoCloseable {
   private final MemberLogger log;
@@ -117,7 +123,7 @@ public final class Wal implements AutoCloseable {
     try {
       first.preallocate(options.segmentSizeBytes());
       w.metadata = metadata.toByteArray();
-      w.encoder = new RecordEncoder(first.channel(), 0, 0);
+      w.encoder = new RecordEncoder(first, 0, 0);
       w.encoder.encode(RecordType.CRC, null);
       w.encoder.encode(RecordType.METADATA, w.metadata);
       w.saveSnapshot(Snapshot.newBuilder().setIndex(0).setTerm(0).build());
@@ -169,7 +175,7 @@ public final class Wal implements AutoCloseable {
     List<Segment> segs = openSegments(dir, names, write);
     Wal w = new Wal(dir, options, write, segs);
     w.start = snap;
-    w.decoder = new RecordDecoder(channels(segs));
+    w.decoder = new RecordDecoder(segs);
     if (write) {
       w.startPipeline();
     }
@@ -199,14 +205,6 @@ public final class Wal implements AutoCloseable {
       throw e;
     }
     return segs;
-  }
-
-  static List<FileChannel> channels(List<Segment> segs) {
-    List<FileChannel> chs = new ArrayList<>(segs.size());
-    for (Segment s : segs) {
-      chs.add(s.channel());
-    }
-    return chs;
   }
 
   private void startPipeline() {
@@ -306,7 +304,7 @@ public final class Wal implements AutoCloseable {
       Segment tail = tail();
       long off = decoder.lastOffset();
       tail.zeroToEnd(off);
-      encoder = new RecordEncoder(tail.channel(), off, decoder.crc());
+      encoder = new RecordEncoder(tail, off, decoder.crc());
     } else {
       closeAll(segments);
       segments.clear();
@@ -439,7 +437,7 @@ public final class Wal implements AutoCloseable {
     Segment old = tail();
     encoder.flush();
     // Drop the unused preallocated space of the finished segment.
-    old.channel().truncate(encoder.offset());
+    old.truncate(encoder.offset());
     if (!options.unsafeNoFsync()) {
       old.sync();
     }
@@ -450,7 +448,7 @@ public final class Wal implements AutoCloseable {
     Segment fresh = pipeline.open();
     segments.add(fresh);
     int prevCrc = encoder.crc();
-    encoder = new RecordEncoder(fresh.channel(), 0, prevCrc);
+    encoder = new RecordEncoder(fresh, 0, prevCrc);
     encoder.encode(RecordType.CRC, null);
     encoder.encode(RecordType.METADATA, metadata);
     if (!isEmptyHardState(state)) {

@@ -27,7 +27,7 @@ public final class WalScanner {
   public static void verify(Path dir, Snapshot snap) throws IOException {
     List<Segment> segs = Wal.openSegments(dir, Wal.selectNames(dir, snap), false);
     try {
-      RecordDecoder d = new RecordDecoder(Wal.channels(segs));
+      RecordDecoder d = new RecordDecoder(segs);
       byte[] meta = null;
       boolean match = false;
       for (Record rec = nextOrNull(d); rec != null; rec = nextOrNull(d)) {
@@ -68,7 +68,7 @@ public final class WalScanner {
   public static List<Snapshot> validSnapshotEntries(Path dir) throws IOException {
     List<Segment> segs = Wal.openSegments(dir, WalNames.read(dir), false);
     try {
-      RecordDecoder d = new RecordDecoder(Wal.channels(segs));
+      RecordDecoder d = new RecordDecoder(segs);
       List<Snapshot> snaps = new ArrayList<>();
       HardState st = HardState.getDefaultInstance();
       for (Record rec = nextOrNull(d); rec != null; rec = nextOrNull(d)) {
