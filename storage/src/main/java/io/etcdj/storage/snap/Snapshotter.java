@@ -69,14 +69,10 @@ public final class Snapshotter {
     if (isEmpty(snap)) {
       return;
     }
-    byte[] body = snap.toByteArray();
-    byte[] file =
-        snapshot
-            .newBuilder()
-            .setCrc(Crc32c.update(0, body))
-            .setData(ByteString.copyFrom(body))
-            .build()
-            .toByteArray();
+    ByteString body = snap.toByteString();
+    Crc32c crc = new Crc32c(0);
+    crc.update(body);
+    byte[] file = snapshot.newBuilder().setCrc(crc.value()).setData(body).build().toByteArray();
     String name = snapName(snap.getMetadata().getTerm(), snap.getMetadata().getIndex());
     Path target = dir.resolve(name);
     Path tmp = dir.resolve(name + ".tmp");
@@ -165,8 +161,10 @@ public final class Snapshotter {
     if (file.getData().isEmpty() || file.getCrc() == 0) {
       throw new SnapException(SnapError.EMPTY_SNAPSHOT);
     }
-    byte[] data = file.getData().toByteArray();
-    if (Crc32c.update(0, data) != file.getCrc()) {
+    ByteString data = file.getData();
+    Crc32c crc = new Crc32c(0);
+    crc.update(data);
+    if (crc.value() != file.getCrc()) {
       throw new SnapException(SnapError.CRC_MISMATCH);
     }
     try {

@@ -1,6 +1,8 @@
 package io.etcdj.storage.wal;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.storage.util.Crc32c;
 import java.io.IOException;
@@ -31,7 +33,7 @@ final class RecordDecoder {
   /** Offset, in the current file, just past the last record that decoded cleanly. */
   private long lastValidOffset;
 
-  private int crc;
+  private final Crc32c crc = new Crc32c(0);
 
   RecordDecoder(List<Segment> files) {
     this.files = files;
@@ -39,12 +41,12 @@ final class RecordDecoder {
 
   /** The running CRC after the last record. */
   int crc() {
-    return crc;
+    return crc.value();
   }
 
   /** Restarts the chain at a crc record's value (the start of a segment). */
   void updateCrc(int prev) {
-    crc = prev;
+    crc.reset(prev);
   }
 
   long lastOffset() {
@@ -95,7 +97,12 @@ final class RecordDecoder {
       }
       Record rec;
       try {
-        rec = Record.parser().parseFrom(data, 0, (int) recBytes);
+        // Aliasing: the record's data is a view of `data` (fresh per record, never reused), not a
+        // second copy.
+        CodedInputStream in =
+            UnsafeByteOperations.unsafeWrap(data, 0, (int) recBytes).newCodedInput();
+        in.enableAliasing(true);
+        rec = Record.parser().parseFrom(in);
       } catch (InvalidProtocolBufferException e) {
         if (isTorn(data)) {
           checkNotMisframed(data, total, recBytes);
@@ -104,13 +111,13 @@ final class RecordDecoder {
         throw new WalException(WalError.CORRUPT_RECORD, where() + ": " + e.getMessage(), e);
       }
       if (rec.getType() != RecordType.CRC) {
-        int before = crc;
+        int before = crc.value();
         if (rec.hasData()) {
-          crc = Crc32c.update(crc, rec.getData().toByteArray());
+          crc.update(rec.getData());
         }
-        if (rec.getCrc() != crc) {
+        if (rec.getCrc() != crc.value()) {
           if (isTorn(data)) {
-            crc = before;
+            crc.reset(before);
             checkNotMisframed(data, total, recBytes);
             throw new WalException(WalError.UNEXPECTED_EOF, "torn record at " + where());
           }
@@ -138,8 +145,8 @@ final class RecordDecoder {
     }
     boolean verifies =
         body.type() == RecordType.CRC
-            ? crc != 0 && body.crc() == crc
-            : Crc32c.update(crc, data, body.dataOffset(), body.dataLength()) == body.crc();
+            ? crc.value() != 0 && body.crc() == crc.value()
+            : Crc32c.update(crc.value(), data, body.dataOffset(), body.dataLength()) == body.crc();
     if (verifies) {
       throw new WalException(
           WalError.CORRUPT_RECORD,

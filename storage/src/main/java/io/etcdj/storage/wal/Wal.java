@@ -1,6 +1,7 @@
 package io.etcdj.storage.wal;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcdj.proto.raftpb.Entry;
 import io.etcdj.proto.raftpb.HardState;
@@ -62,7 +63,7 @@ public final class Wal implements AutoCloseable {
   private final WalOptions options;
   private final boolean writable;
 
-  private byte[] metadata;
+  private ByteString metadata;
   private HardState state = HardState.getDefaultInstance();
   private Snapshot start;
 
@@ -122,10 +123,10 @@ public final class Wal implements AutoCloseable {
     Wal w = new Wal(dir, options, true, segs);
     try {
       first.preallocate(options.segmentSizeBytes());
-      w.metadata = metadata.toByteArray();
+      w.metadata = metadata;
       w.encoder = new RecordEncoder(first, 0, 0);
-      w.encoder.encode(RecordType.CRC, null);
-      w.encoder.encode(RecordType.METADATA, w.metadata);
+      w.encoder.encodeCrc();
+      w.encoder.encodeMetadata(metadata);
       w.saveSnapshot(Snapshot.newBuilder().setIndex(0).setTerm(0).build());
 
       // Keep the lock while renaming: the descriptor follows the file.
@@ -235,7 +236,7 @@ public final class Wal implements AutoCloseable {
     if (decoder == null) {
       throw new WalException(WalError.DECODER_NOT_FOUND);
     }
-    byte[] meta = null;
+    ByteString meta = null;
     HardState st = HardState.getDefaultInstance();
     List<Entry> ents = new ArrayList<>();
     boolean match = false;
@@ -253,7 +254,7 @@ public final class Wal implements AutoCloseable {
       if (rec == null) {
         break;
       }
-      byte[] data = rec.getData().toByteArray();
+      ByteString data = rec.getData();
       long type = rec.getType();
       if (type == RecordType.ENTRY) {
         Entry e = parseEntry(data);
@@ -272,7 +273,7 @@ public final class Wal implements AutoCloseable {
       } else if (type == RecordType.STATE) {
         st = parseState(data);
       } else if (type == RecordType.METADATA) {
-        if (meta != null && !java.util.Arrays.equals(meta, data)) {
+        if (meta != null && !meta.equals(data)) {
           throw new WalException(WalError.METADATA_CONFLICT);
         }
         meta = data;
@@ -319,7 +320,7 @@ public final class Wal implements AutoCloseable {
           WalError.SNAPSHOT_NOT_FOUND,
           "index " + wanted.getIndex() + " term " + wanted.getTerm() + " in " + dir);
     }
-    return new WalReadResult(meta == null ? ByteString.EMPTY : ByteString.copyFrom(meta), st, ents);
+    return new WalReadResult(meta == null ? ByteString.EMPTY : meta, st, ents);
   }
 
   static void checkCrcRecord(RecordDecoder d, Record rec) throws WalException {
@@ -331,15 +332,21 @@ public final class Wal implements AutoCloseable {
     d.updateCrc(rec.getCrc());
   }
 
-  static Entry parseEntry(byte[] data) throws WalException {
+  /**
+   * Parses a record's data. The entry's own data aliases the record's bytes instead of being
+   * copied: the decoder allocates a fresh array per record and never writes to it again.
+   */
+  static Entry parseEntry(ByteString data) throws WalException {
     try {
-      return Entry.parseFrom(data);
+      CodedInputStream in = data.newCodedInput();
+      in.enableAliasing(true);
+      return Entry.parser().parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       throw new WalException(WalError.CORRUPT_RECORD, "bad entry: " + e.getMessage(), e);
     }
   }
 
-  static HardState parseState(byte[] data) throws WalException {
+  static HardState parseState(ByteString data) throws WalException {
     try {
       return HardState.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
@@ -347,7 +354,7 @@ public final class Wal implements AutoCloseable {
     }
   }
 
-  static Snapshot parseSnapshot(byte[] data) throws WalException {
+  static Snapshot parseSnapshot(ByteString data) throws WalException {
     try {
       return Snapshot.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
@@ -383,7 +390,7 @@ public final class Wal implements AutoCloseable {
     }
     boolean sync = mustSync(st, state, entries.size());
     for (Entry e : entries) {
-      encoder.encode(RecordType.ENTRY, GoWire.entry(e));
+      encoder.encodeEntry(e);
       enti = e.getIndex();
       faults.reach("saveAfterEntry");
     }
@@ -402,7 +409,7 @@ public final class Wal implements AutoCloseable {
       return;
     }
     state = st;
-    encoder.encode(RecordType.STATE, GoWire.hardState(st));
+    encoder.encodeState(st);
   }
 
   /**
@@ -411,7 +418,7 @@ public final class Wal implements AutoCloseable {
    */
   public synchronized void saveSnapshot(Snapshot snap) throws IOException {
     checkAppendable();
-    encoder.encode(RecordType.SNAPSHOT, GoWire.snapshot(snap));
+    encoder.encodeSnapshot(snap);
     if (Long.compareUnsigned(enti, snap.getIndex()) < 0) {
       enti = snap.getIndex();
     }
@@ -449,10 +456,10 @@ public final class Wal implements AutoCloseable {
     segments.add(fresh);
     int prevCrc = encoder.crc();
     encoder = new RecordEncoder(fresh, 0, prevCrc);
-    encoder.encode(RecordType.CRC, null);
-    encoder.encode(RecordType.METADATA, metadata);
+    encoder.encodeCrc();
+    encoder.encodeMetadata(metadata);
     if (!isEmptyHardState(state)) {
-      encoder.encode(RecordType.STATE, GoWire.hardState(state));
+      encoder.encodeState(state);
     }
     faults.reach("cutBeforeHeaderSynced");
     encoder.flush();
