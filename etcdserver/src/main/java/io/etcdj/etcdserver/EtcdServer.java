@@ -174,7 +174,13 @@ public final class EtcdServer implements AutoCloseable {
       WalOptions wo =
           new WalOptions(WalOptions.DEFAULT_SEGMENT_SIZE_BYTES, cfg.unsafeNoFsync(), self.id());
       RaftStorage rs = RaftStorage.create(cfg.walDir(), cfg.snapDir(), md, wo);
-      NodeStore store = openStore(cfg, self.id());
+      NodeStore store;
+      try {
+        store = openStore(cfg, self.id());
+      } catch (RuntimeException e) {
+        rs.close();
+        throw e;
+      }
       MemoryStorage ms = new MemoryStorage();
       EtcdServer s = new EtcdServer(cfg, self.id(), ic.clusterId(), cluster, store, rs, ms);
       List<Peer> peers = new ArrayList<>();
@@ -185,7 +191,7 @@ public final class EtcdServer implements AutoCloseable {
           "starting local member {} in cluster {}",
           Long.toHexString(self.id()),
           Long.toHexString(ic.clusterId()));
-      s.startRaft(HardState.getDefaultInstance(), 0, peers);
+      s.startOrStop(HardState.getDefaultInstance(), 0, peers);
       return s;
     }
     WalOptions wo = new WalOptions(WalOptions.DEFAULT_SEGMENT_SIZE_BYTES, cfg.unsafeNoFsync(), 0);
@@ -209,7 +215,13 @@ public final class EtcdServer implements AutoCloseable {
     }
     ms.setHardState(r.hardState());
     ms.append(r.entries());
-    NodeStore store = openStore(cfg, id);
+    NodeStore store;
+    try {
+      store = openStore(cfg, id);
+    } catch (RuntimeException e) {
+      r.storage().close();
+      throw e;
+    }
     EtcdServer s = new EtcdServer(cfg, id, cid, cluster, store, r.storage(), ms);
     r.snapshot()
         .ifPresent(
@@ -224,8 +236,18 @@ public final class EtcdServer implements AutoCloseable {
         Long.toHexString(id),
         Long.toHexString(cid),
         r.hardState().getCommit());
-    s.startRaft(r.hardState(), r.appliedFloor(), null);
+    s.startOrStop(r.hardState(), r.appliedFloor(), null);
     return s;
+  }
+
+  /** Starts raft; on failure closes what was opened, as a failed {@code NewServer} does. */
+  private void startOrStop(HardState hs, long applied, List<Peer> peers) throws IOException {
+    try {
+      startRaft(hs, applied, peers);
+    } catch (IOException | RuntimeException e) {
+      stop();
+      throw e;
+    }
   }
 
   private static NodeStore openStore(EtcdServerConfig cfg, long memberId) {
@@ -518,7 +540,16 @@ public final class EtcdServer implements AutoCloseable {
   // ---- the apply loop ----
 
   private void enqueueApply(ToApply ap) {
-    applyExecutor.execute(() -> applyAll(ap));
+    applyExecutor.execute(
+        () -> {
+          try {
+            applyAll(ap);
+          } catch (RuntimeException | Error e) {
+            // etcd panics here; log loudly so the failure is never silent, then rethrow.
+            LOG.error("apply loop failed at applied index {}", appliedIndex, e);
+            throw e;
+          }
+        });
   }
 
   /** etcd's {@code applyAll}: snapshot, then entries, then the snapshot trigger. */
@@ -673,8 +704,12 @@ public final class EtcdServer implements AutoCloseable {
       if (idx > EtcdServerConfig.SNAPSHOT_CATCH_UP_ENTRIES) {
         compactIndex = idx - EtcdServerConfig.SNAPSHOT_CATCH_UP_ENTRIES;
       }
-      memory.compact(compactIndex);
       snapshotIndex = idx;
+      try {
+        memory.compact(compactIndex);
+      } catch (io.etcdj.raft.CompactedException e) {
+        // Already compacted this far by an earlier snapshot: nothing to do (etcd ignores it too).
+      }
       LOG.info("saved snapshot at index {}; compacted raft logs at {}", idx, compactIndex);
     } catch (IOException | io.etcdj.raft.RaftException e) {
       throw new IllegalStateException("failed to save snapshot at index " + idx, e);

@@ -55,10 +55,11 @@ import java.util.Optional;
  *       before sending.
  * </ol>
  *
- * <p>Threading: one owner thread, the raft loop, calls everything (as {@link Wal}); stop that
- * thread cooperatively, never by interrupting it (see {@link Wal}). The methods are synchronized so
- * that a snapshot task may call {@link #saveSnap} and {@link #release} for a snapshot of the
- * applied state, as etcd's snapshot goroutine does.
+ * <p>Threading: one owner thread, the raft loop, calls everything (as {@link Wal}). Interrupting it
+ * does not disturb the files (see {@link Wal}), but stop it cooperatively all the same: the
+ * interrupt status is left set for the loop to act on. The methods are synchronized so that a
+ * snapshot task may call {@link #saveSnap} and {@link #release} for a snapshot of the applied
+ * state, as etcd's snapshot goroutine does.
  */
 public final class RaftStorage implements AutoCloseable {
   private final Wal wal;

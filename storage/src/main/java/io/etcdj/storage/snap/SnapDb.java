@@ -2,17 +2,13 @@ package io.etcdj.storage.snap;
 
 import io.etcdj.storage.util.Files2;
 import io.etcdj.storage.util.MemberLogger;
+import io.etcdj.storage.util.UninterruptibleFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -74,20 +70,15 @@ public final class SnapDb {
     receiving.add(tmpName);
     long n = 0;
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              PosixFilePermissions.asFileAttribute(Files2.PRIVATE_FILE))) {
+      // Uninterruptible I/O: an interrupt must not fail the save half-way (see
+      // UninterruptibleFile). Reading `in` may still react to interrupts; that is the caller's.
+      try (UninterruptibleFile f = UninterruptibleFile.createNewPrivate(tmp)) {
         byte[] buf = new byte[CHUNK];
         for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-          ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
-          while (bb.hasRemaining()) {
-            ch.write(bb);
-          }
+          f.write(buf, 0, r, n);
           n += r;
         }
-        ch.force(true);
+        f.sync();
       }
       Path target = path(index);
       if (Files.exists(target)) {

@@ -7,15 +7,12 @@ import io.etcdj.proto.snappb.snapshot;
 import io.etcdj.storage.util.Crc32c;
 import io.etcdj.storage.util.Files2;
 import io.etcdj.storage.util.MemberLogger;
+import io.etcdj.storage.util.UninterruptibleFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -72,31 +69,20 @@ public final class Snapshotter {
     if (isEmpty(snap)) {
       return;
     }
-    byte[] body = snap.toByteArray();
-    byte[] file =
-        snapshot
-            .newBuilder()
-            .setCrc(Crc32c.update(0, body))
-            .setData(ByteString.copyFrom(body))
-            .build()
-            .toByteArray();
+    ByteString body = snap.toByteString();
+    Crc32c crc = new Crc32c(0);
+    crc.update(body);
+    byte[] file = snapshot.newBuilder().setCrc(crc.value()).setData(body).build().toByteArray();
     String name = snapName(snap.getMetadata().getTerm(), snap.getMetadata().getIndex());
     Path target = dir.resolve(name);
     Path tmp = dir.resolve(name + ".tmp");
     try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              java.util.EnumSet.of(
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING),
-              PosixFilePermissions.asFileAttribute(Files2.PRIVATE_FILE))) {
-        ByteBuffer bb = ByteBuffer.wrap(file);
-        while (bb.hasRemaining()) {
-          ch.write(bb);
-        }
-        ch.force(true);
+      // Uninterruptible I/O: an interrupt must not fail the save half-way (see
+      // UninterruptibleFile).
+      Files.deleteIfExists(tmp);
+      try (UninterruptibleFile f = UninterruptibleFile.createNewPrivate(tmp)) {
+        f.write(file, 0, file.length, 0);
+        f.sync();
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       Files2.fsyncDir(dir);
@@ -160,7 +146,9 @@ public final class Snapshotter {
 
   /** Reads and verifies one {@code .snap} file (Go's {@code snap.Read}). */
   public static Snapshot read(Path path) throws IOException {
-    byte[] b = Files.readAllBytes(path);
+    // Not Files.readAllBytes: its channel is interruptible, and an interrupted read would get a
+    // good snapshot renamed to .broken by the caller.
+    byte[] b = readAll(path);
     if (b.length == 0) {
       throw new SnapException(SnapError.EMPTY_SNAPSHOT);
     }
@@ -173,14 +161,36 @@ public final class Snapshotter {
     if (file.getData().isEmpty() || file.getCrc() == 0) {
       throw new SnapException(SnapError.EMPTY_SNAPSHOT);
     }
-    byte[] data = file.getData().toByteArray();
-    if (Crc32c.update(0, data) != file.getCrc()) {
+    ByteString data = file.getData();
+    Crc32c crc = new Crc32c(0);
+    crc.update(data);
+    if (crc.value() != file.getCrc()) {
       throw new SnapException(SnapError.CRC_MISMATCH);
     }
     try {
       return Snapshot.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
       throw new SnapException(SnapError.CORRUPT, path.toString(), e);
+    }
+  }
+
+  private static byte[] readAll(Path path) throws IOException {
+    try (UninterruptibleFile f = UninterruptibleFile.openForRead(path)) {
+      long size = f.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException(path + " is too large to read (" + size + " bytes)");
+      }
+      byte[] b = new byte[(int) size];
+      int n = 0;
+      while (n < b.length) {
+        int r = f.read(b, n, b.length - n, n);
+        if (r < 0) {
+          // Shrunk while we read it: only a partial file is there.
+          return java.util.Arrays.copyOf(b, n);
+        }
+        n += r;
+      }
+      return b;
     }
   }
 

@@ -1,100 +1,127 @@
 package io.etcdj.storage.util;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 /**
- * CRC-32C (Castagnoli) that can continue from any previous value, matching Go's {@code
- * crc32.Update(prev, crc32.MakeTable(crc32.Castagnoli), data)}.
+ * A running CRC-32C (Castagnoli) that can start from any previous value, matching Go's {@code
+ * crc32.Update(prev, crc32.MakeTable(crc32.Castagnoli), data)} and etcd's {@code pkg/crc.New(prev,
+ * table)}.
  *
- * <p>{@link java.util.zip.CRC32C} always starts from zero, but etcd chains one running checksum
- * across every WAL record and segment, so the WAL needs a seedable variant. The value passed in and
- * returned is the finished (post-inverted) checksum, exactly like Go's, so {@code update(update(0,
- * a), b) == update(0, a ++ b)}.
+ * <p>etcd chains one checksum across every WAL record and segment, so the WAL needs to continue
+ * from a value read from disk, which {@link CRC32C} (a JVM intrinsic: one instruction per 8 bytes)
+ * cannot be told. We seed it instead: for any value {@code v} there is exactly one 4-byte message
+ * whose CRC-32C is {@code v} (over 4 bytes the CRC is an invertible affine map), and a fresh {@link
+ * CRC32C} fed those 4 bytes is in the same state as Go's hash started at {@code v}. Computing that
+ * message runs the CRC's bit steps backwards, 32 of them, once per seed. After that every update is
+ * the intrinsic, with no per-record combine step.
  *
- * <p>Stateless and thread-safe: the lookup tables are immutable constants.
+ * <p>Values passed in and returned are finished (post-inverted) checksums, as in Go, so a CRC
+ * continued from {@code value()} over {@code b} equals the CRC over everything fed so far plus
+ * {@code b}, and a fresh instance (seed 0) is the plain CRC-32C.
+ *
+ * <p>Instances are not thread-safe (one per encoder or decoder); the static methods are.
  */
 public final class Crc32c {
+  /** The Castagnoli polynomial, bit-reversed, as the reflected CRC uses it. */
   private static final int POLY_REVERSED = 0x82F63B78;
 
-  /** Slicing-by-8 tables: {@code TABLES[k][b]} is the CRC of byte b followed by k zero bytes. */
-  private static final int[][] TABLES = buildTables();
+  private final CRC32C crc = new CRC32C();
+  private final ByteOutput sink = new CrcSink();
 
-  private Crc32c() {}
-
-  private static int[][] buildTables() {
-    int[][] t = new int[8][256];
-    for (int i = 0; i < 256; i++) {
-      int c = i;
-      for (int k = 0; k < 8; k++) {
-        c = (c & 1) != 0 ? (c >>> 1) ^ POLY_REVERSED : c >>> 1;
-      }
-      t[0][i] = c;
-    }
-    for (int i = 0; i < 256; i++) {
-      int c = t[0][i];
-      for (int k = 1; k < 8; k++) {
-        c = t[0][c & 0xff] ^ (c >>> 8);
-        t[k][i] = c;
-      }
-    }
-    return t;
+  /** A running CRC whose current value is {@code seed} (0: a plain CRC-32C). */
+  public Crc32c(int seed) {
+    reset(seed);
   }
 
-  /** Returns the CRC-32C of {@code data} continued from {@code prev} (0 starts a fresh CRC). */
+  /** Restarts the chain so that {@link #value()} is {@code seed}. */
+  public void reset(int seed) {
+    crc.reset();
+    if (seed != 0) {
+      crc.update(preimage(seed));
+    }
+  }
+
+  /** The running checksum. */
+  public int value() {
+    return (int) crc.getValue();
+  }
+
+  public void update(byte[] b, int off, int len) {
+    crc.update(b, off, len);
+  }
+
+  /** Feeds {@code bytes} without copying them (the chunks of a rope are fed one by one). */
+  public void update(ByteString bytes) {
+    try {
+      UnsafeByteOperations.unsafeWriteTo(bytes, sink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a CRC sink does not fail", e);
+    }
+  }
+
+  /** The CRC-32C of {@code data} continued from {@code prev} (0 starts a fresh CRC). */
   public static int update(int prev, byte[] data) {
     return update(prev, data, 0, data.length);
   }
 
-  /** Returns the CRC-32C of {@code data[off, off+len)} continued from {@code prev}. */
+  /** The CRC-32C of {@code data[off, off+len)} continued from {@code prev}. */
   public static int update(int prev, byte[] data, int off, int len) {
-    int[] t0 = TABLES[0];
-    int[] t1 = TABLES[1];
-    int[] t2 = TABLES[2];
-    int[] t3 = TABLES[3];
-    int[] t4 = TABLES[4];
-    int[] t5 = TABLES[5];
-    int[] t6 = TABLES[6];
-    int[] t7 = TABLES[7];
-    int c = ~prev;
-    int i = off;
-    int end = off + len;
-    while (end - i >= 8) {
-      int lo =
-          c
-              ^ ((data[i] & 0xff)
-                  | (data[i + 1] & 0xff) << 8
-                  | (data[i + 2] & 0xff) << 16
-                  | (data[i + 3] & 0xff) << 24);
-      int hi =
-          (data[i + 4] & 0xff)
-              | (data[i + 5] & 0xff) << 8
-              | (data[i + 6] & 0xff) << 16
-              | (data[i + 7] & 0xff) << 24;
-      c =
-          t7[lo & 0xff]
-              ^ t6[(lo >>> 8) & 0xff]
-              ^ t5[(lo >>> 16) & 0xff]
-              ^ t4[lo >>> 24]
-              ^ t3[hi & 0xff]
-              ^ t2[(hi >>> 8) & 0xff]
-              ^ t1[(hi >>> 16) & 0xff]
-              ^ t0[hi >>> 24];
-      i += 8;
-    }
-    while (i < end) {
-      c = t0[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-      i++;
-    }
-    return ~c;
+    Crc32c c = new Crc32c(prev);
+    c.update(data, off, len);
+    return c.value();
   }
 
-  /** Returns the CRC-32C of the remaining bytes of {@code buf} (position unchanged). */
-  public static int update(int prev, ByteBuffer buf) {
-    if (buf.hasArray()) {
-      return update(prev, buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+  /**
+   * The 4 bytes whose CRC-32C, from a fresh start, is {@code value}. A fresh CRC's register is all
+   * ones; feeding a little-endian word {@code w} xors it in and then steps the register 32 times,
+   * each step a shift right that xors in the polynomial when the bit shifted out was 1. A step is
+   * undone from its result: the polynomial's top bit is 1 and a shift right leaves the top bit 0,
+   * so the result's top bit tells whether the polynomial was xored in, and the bit shifted out.
+   */
+  static byte[] preimage(int value) {
+    int c = ~value; // the register after the 4 bytes
+    for (int i = 0; i < 32; i++) {
+      int out = c >>> 31;
+      if (out != 0) {
+        c ^= POLY_REVERSED;
+      }
+      c = (c << 1) | out;
     }
-    byte[] copy = new byte[buf.remaining()];
-    buf.duplicate().get(copy);
-    return update(prev, copy);
+    int w = c ^ 0xFFFFFFFF; // undo the initial all-ones register
+    return new byte[] {(byte) w, (byte) (w >>> 8), (byte) (w >>> 16), (byte) (w >>> 24)};
+  }
+
+  /** Feeds whatever a ByteString hands out into the CRC. */
+  private final class CrcSink extends ByteOutput {
+    @Override
+    public void write(byte value) {
+      crc.update(value);
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      crc.update(value, offset, length);
+    }
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      crc.update(value, offset, length);
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      crc.update(value);
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      crc.update(value);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.etcdj.storage.util;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -33,11 +34,28 @@ public final class Files2 {
 
   /**
    * Flushes a directory's entries to disk so that a rename or create inside it survives a crash
-   * (etcd's {@code fileutil.Fsync} on an opened directory).
+   * (etcd's {@code fileutil.Fsync} on an opened directory). Interrupting the caller neither fails
+   * it nor loses the caller's interrupt status.
    */
   public static void fsyncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+    // A directory cannot be opened as a RandomAccessFile (see UninterruptibleFile), so this takes a
+    // throwaway channel. An interrupt can close only that channel, and an fsync is safe to redo:
+    // on ClosedByInterruptException we retry with a new one. The caller's interrupt status is
+    // cleared for the attempt (a set status would close the channel at once) and restored after.
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+          ch.force(true);
+          return;
+        } catch (ClosedByInterruptException e) {
+          interrupted |= Thread.interrupted();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

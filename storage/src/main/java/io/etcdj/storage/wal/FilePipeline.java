@@ -1,7 +1,6 @@
 package io.etcdj.storage.wal;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +36,7 @@ final class FilePipeline {
     Segment s = Segment.openLocked(p, true);
     try {
       // A leftover tmp file from a crash may hold an old header; start from zeros.
-      s.channel().truncate(0);
+      s.truncate(0);
       s.preallocate(size);
     } catch (IOException e) {
       s.close();
@@ -69,18 +68,31 @@ final class FilePipeline {
     }
   }
 
+  /**
+   * Waits for the prepared file without reacting to interrupts: an interrupted owner thread must
+   * not fail a segment cut half-way (the old segment is already truncated and synced). The
+   * interrupt status is restored for the caller.
+   */
   private static Segment await(Future<Segment> f) throws IOException {
+    boolean interrupted = false;
     try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while preparing a WAL segment");
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof IOException io) {
         throw io;
       }
       throw new IOException("failed to prepare a WAL segment", c);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

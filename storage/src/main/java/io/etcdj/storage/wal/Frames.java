@@ -5,6 +5,11 @@ package io.etcdj.storage.wal;
  * multiple of 8 bytes. When padding is present the top byte of the length word is {@code 0x80 |
  * pad}, so a reader always knows the padded size and a length word is never itself torn across
  * sectors ({@code wal/encoder.go#encodeFrameSize}, {@code decoder.go#decodeFrameSize}).
+ *
+ * <p>Reading accepts both layouts etcd has written: the padded one above, and the older one from
+ * before padding was introduced, where the length word is the bare record size whatever it is and
+ * the next length word follows the record directly (Go's decoder reads a clear top bit as "no
+ * padding"). Such segments may still sit in an old data directory.
  */
 final class Frames {
   /** The length word's size. */
@@ -40,13 +45,15 @@ final class Frames {
   }
 
   /**
-   * Whether a non-zero length word has the shape etcd's encoder gives it: the top byte is 0 when
-   * the record is a multiple of 8 bytes, else exactly {@code 0x80 | pad}.
+   * Whether a non-zero length word has a shape some etcd writer produced: a top byte of 0 (no
+   * padding: a record that is a multiple of 8 bytes, or any record in the older unpadded layout),
+   * or exactly {@code 0x80 | pad} for the record's size. Go's {@code decodeFrameSize} also takes
+   * other top bytes (it masks them off); only damage makes them, so we call them corrupt.
    */
-  static boolean isWellFormed(long lengthField) {
+  static boolean isWrittenShape(long lengthField) {
     int top = (int) (lengthField >>> 56);
     int pad = padBytes((int) (recordBytes(lengthField) % 8));
-    return pad == 0 ? top == 0 : top == (0x80 | pad);
+    return top == 0 || (pad != 0 && top == (0x80 | pad));
   }
 
   static void putLongLe(byte[] out, int p, long v) {

@@ -67,8 +67,9 @@ final class HeldLocks {
   }
 
   /**
-   * The entry of {@code key}, dropping it if its holder's channel was closed behind our back (an
-   * interrupt closes a channel and with it the lock); parked descriptors are closed then.
+   * The entry of {@code key}, dropping it if its holder's channel was closed behind our back (the
+   * lock went with it); parked descriptors are closed then. Segments do no I/O through the channel
+   * (see {@code UninterruptibleFile}), so an interrupt cannot do this; the check is a safety net.
    */
   @GuardedBy("MU")
   private static Held live(Object key) {

@@ -1,11 +1,11 @@
 package io.etcdj.storage.wal;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.storage.util.Crc32c;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.List;
 
 /**
@@ -20,29 +20,33 @@ import java.util.List;
  * <p>Not thread-safe; used by one thread for one pass.
  */
 final class RecordDecoder {
-  private final List<FileChannel> files;
+  private final List<Segment> files;
   private int current;
+
+  /** File offset of the next byte to read into {@link #readBuf}. */
   private long position;
-  private final ByteBuffer readBuf = ByteBuffer.allocate(64 * 1024);
+
+  private final byte[] readBuf = new byte[64 * 1024];
+  private int readPos;
+  private int readLimit;
 
   /** Offset, in the current file, just past the last record that decoded cleanly. */
   private long lastValidOffset;
 
-  private int crc;
+  private final Crc32c crc = new Crc32c(0);
 
-  RecordDecoder(List<FileChannel> files) {
+  RecordDecoder(List<Segment> files) {
     this.files = files;
-    readBuf.limit(0);
   }
 
   /** The running CRC after the last record. */
   int crc() {
-    return crc;
+    return crc.value();
   }
 
   /** Restarts the chain at a crc record's value (the start of a segment). */
   void updateCrc(int prev) {
-    crc = prev;
+    crc.reset(prev);
   }
 
   long lastOffset() {
@@ -74,9 +78,10 @@ final class RecordDecoder {
         throw new WalException(
             WalError.MAX_ENTRY_SIZE_LIMIT_EXCEEDED, recBytes + " bytes at " + where());
       }
-      if (!Frames.isWellFormed(field)) {
-        // No writer produces this word, and a length word is never torn (it is 8-byte aligned, so
-        // it lies in one sector): the file is damaged.
+      if (!Frames.isWrittenShape(field)) {
+        // Go would read on with the low bits; but no etcd ever wrote this word, and reading on
+        // from a damaged length word lands at a wrong offset, where a garbage size running past
+        // the end would pass for a torn tail and cut every later record off (WalDamageTest).
         throw new WalException(
             WalError.CORRUPT_RECORD,
             "bad length word 0x" + Long.toHexString(field) + " at " + where());
@@ -92,7 +97,12 @@ final class RecordDecoder {
       }
       Record rec;
       try {
-        rec = Record.parser().parseFrom(data, 0, (int) recBytes);
+        // Aliasing: the record's data is a view of `data` (fresh per record, never reused), not a
+        // second copy.
+        CodedInputStream in =
+            UnsafeByteOperations.unsafeWrap(data, 0, (int) recBytes).newCodedInput();
+        in.enableAliasing(true);
+        rec = Record.parser().parseFrom(in);
       } catch (InvalidProtocolBufferException e) {
         if (isTorn(data)) {
           checkNotMisframed(data, total, recBytes);
@@ -101,13 +111,13 @@ final class RecordDecoder {
         throw new WalException(WalError.CORRUPT_RECORD, where() + ": " + e.getMessage(), e);
       }
       if (rec.getType() != RecordType.CRC) {
-        int before = crc;
+        int before = crc.value();
         if (rec.hasData()) {
-          crc = Crc32c.update(crc, rec.getData().toByteArray());
+          crc.update(rec.getData());
         }
-        if (rec.getCrc() != crc) {
+        if (rec.getCrc() != crc.value()) {
           if (isTorn(data)) {
-            crc = before;
+            crc.reset(before);
             checkNotMisframed(data, total, recBytes);
             throw new WalException(WalError.UNEXPECTED_EOF, "torn record at " + where());
           }
@@ -135,8 +145,8 @@ final class RecordDecoder {
     }
     boolean verifies =
         body.type() == RecordType.CRC
-            ? crc != 0 && body.crc() == crc
-            : Crc32c.update(crc, data, body.dataOffset(), body.dataLength()) == body.crc();
+            ? crc.value() != 0 && body.crc() == crc.value()
+            : Crc32c.update(crc.value(), data, body.dataOffset(), body.dataLength()) == body.crc();
     if (verifies) {
       throw new WalException(
           WalError.CORRUPT_RECORD,
@@ -165,24 +175,26 @@ final class RecordDecoder {
     current++;
     position = 0;
     lastValidOffset = 0;
-    readBuf.limit(0);
+    readPos = 0;
+    readLimit = 0;
   }
 
   /** Reads up to {@code n} bytes into {@code out}; fewer only at the end of the file. */
   private int readUpTo(byte[] out, int n) throws IOException {
     int done = 0;
     while (done < n) {
-      if (!readBuf.hasRemaining()) {
-        readBuf.clear();
-        int r = files.get(current).read(readBuf, position);
-        readBuf.flip();
+      if (readPos == readLimit) {
+        int r = files.get(current).read(readBuf, 0, readBuf.length, position);
         if (r <= 0) {
           return done;
         }
         position += r;
+        readPos = 0;
+        readLimit = r;
       }
-      int k = Math.min(n - done, readBuf.remaining());
-      readBuf.get(out, done, k);
+      int k = Math.min(n - done, readLimit - readPos);
+      System.arraycopy(readBuf, readPos, out, done, k);
+      readPos += k;
       done += k;
     }
     return done;

@@ -1,18 +1,13 @@
 package io.etcdj.storage.wal;
 
-import io.etcdj.storage.util.Files2;
+import io.etcdj.storage.util.UninterruptibleFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
- * One open WAL file: its channel and, in write mode, the exclusive lock that marks it as in use
+ * One open WAL file: its descriptor and, in write mode, the exclusive lock that marks it as in use
  * (etcd's {@code fileutil.LockedFile}).
  *
  * <p>The lock is a POSIX record lock ({@link FileChannel#tryLock}). Such locks belong to the
@@ -20,11 +15,15 @@ import java.util.Set;
  * closed, so every open and close goes through {@link HeldLocks}, which refuses files locked in
  * this JVM and defers closing other descriptors of a locked file until it is unlocked.
  *
+ * <p>All I/O goes through {@link UninterruptibleFile}, so interrupting the owner thread in the
+ * middle of a write or sync neither fails it nor closes the descriptor and drops the lock (a plain
+ * {@link FileChannel} would be closed by the interrupt).
+ *
  * <p>Not thread-safe; owned by its {@link Wal} (or a one-shot reader).
  */
 final class Segment implements AutoCloseable {
   private Path path;
-  private final FileChannel channel;
+  private final UninterruptibleFile file;
   private final FileLock lock;
 
   /** The file's identity in {@link HeldLocks}. */
@@ -32,9 +31,9 @@ final class Segment implements AutoCloseable {
 
   private boolean closed;
 
-  private Segment(Path path, FileChannel channel, FileLock lock, Object key) {
+  private Segment(Path path, UninterruptibleFile file, FileLock lock, Object key) {
     this.path = path;
-    this.channel = channel;
+    this.file = file;
     this.lock = lock;
     this.key = key;
   }
@@ -47,30 +46,25 @@ final class Segment implements AutoCloseable {
       // Do not even open it: closing our descriptor would drop the holder's lock.
       throw locked(path);
     }
-    Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
-    if (create) {
-      opts.add(StandardOpenOption.CREATE);
-    }
-    FileChannel ch =
+    UninterruptibleFile f =
         create
-            ? FileChannel.open(
-                path, opts, PosixFilePermissions.asFileAttribute(Files2.PRIVATE_FILE))
-            : FileChannel.open(path, opts);
+            ? UninterruptibleFile.openOrCreatePrivate(path)
+            : UninterruptibleFile.openForWrite(path);
     Object key;
     FileLock lock;
     try {
       key = HeldLocks.keyOf(path);
-      lock = HeldLocks.tryLock(key, ch);
+      lock = HeldLocks.tryLock(key, f.lockChannel());
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      f.close();
       throw e;
     }
     if (lock == null) {
       // Locked by another process, or (a race with the check above) by this JVM.
-      HeldLocks.closeUnlocked(key, ch);
+      HeldLocks.closeUnlocked(key, f.lockChannel());
       throw locked(path);
     }
-    return new Segment(path, ch, lock, key);
+    return new Segment(path, f, lock, key);
   }
 
   private static WalException locked(Path path) {
@@ -81,15 +75,15 @@ final class Segment implements AutoCloseable {
 
   /** Opens {@code path} for reading only, without a lock (etcd's read mode). */
   static Segment openReadOnly(Path path) throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    UninterruptibleFile f = UninterruptibleFile.openForRead(path);
     Object key;
     try {
       key = HeldLocks.keyOf(path);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      f.close();
       throw e;
     }
-    return new Segment(path, ch, null, key);
+    return new Segment(path, f, null, key);
   }
 
   Path path() {
@@ -100,13 +94,30 @@ final class Segment implements AutoCloseable {
     return path.getFileName().toString();
   }
 
-  FileChannel channel() {
-    return channel;
-  }
-
   /** Records the file's new name after a rename; the descriptor and lock are unaffected. */
   void renamedTo(Path newPath) {
     this.path = newPath;
+  }
+
+  /** Reads up to {@code len} bytes at {@code position}; -1 at the end of the file. */
+  int read(byte[] b, int off, int len, long position) throws IOException {
+    return file.read(b, off, len, position);
+  }
+
+  /** Writes {@code b[off, off+len)} at {@code position} (without syncing). */
+  void write(byte[] b, int off, int len, long position) throws IOException {
+    file.write(b, off, len, position);
+  }
+
+  long size() throws IOException {
+    return file.size();
+  }
+
+  /** Cuts the file to {@code size} bytes. */
+  void truncate(long size) throws IOException {
+    if (file.size() > size) {
+      file.setLength(size);
+    }
   }
 
   /**
@@ -115,8 +126,8 @@ final class Segment implements AutoCloseable {
    * has no {@code fallocate}.
    */
   void preallocate(long size) throws IOException {
-    if (channel.size() < size) {
-      channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+    if (file.size() < size) {
+      file.setLength(size);
     }
   }
 
@@ -125,16 +136,16 @@ final class Segment implements AutoCloseable {
    * fileutil.ZeroToEnd}): drops whatever a torn write left after the last good record.
    */
   void zeroToEnd(long offset) throws IOException {
-    long size = channel.size();
-    channel.truncate(offset);
+    long size = file.size();
+    truncate(offset);
     if (size > offset) {
       preallocate(size);
     }
   }
 
-  /** fdatasync. */
+  /** Flushes written data to stable storage ({@code fsync}; see {@link UninterruptibleFile}). */
   void sync() throws IOException {
-    channel.force(false);
+    file.sync();
   }
 
   @Override
@@ -144,11 +155,11 @@ final class Segment implements AutoCloseable {
       return;
     }
     closed = true;
-    // Closing the channel also releases the lock.
+    // Closing the descriptor also releases the lock.
     if (lock != null) {
-      HeldLocks.closeLocked(key, channel);
+      HeldLocks.closeLocked(key, file.lockChannel());
     } else {
-      HeldLocks.closeUnlocked(key, channel);
+      HeldLocks.closeUnlocked(key, file.lockChannel());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.etcdj.storage.wal;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcdj.proto.raftpb.Entry;
 import io.etcdj.proto.raftpb.HardState;
@@ -9,7 +10,6 @@ import io.etcdj.proto.walpb.Snapshot;
 import io.etcdj.storage.util.Files2;
 import io.etcdj.storage.util.MemberLogger;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,6 +49,13 @@ import java.util.concurrent.Executors;
  * synchronized only so that a stray call from another thread (e.g. {@link #releaseLockTo} from a
  * snapshot task) is safe; the only other thread is the internal one that preallocates the next
  * segment.
+ *
+ * <p>Interrupts: interrupting the owner thread (a {@code Future.cancel(true)}, a {@code
+ * shutdownNow()}) does not fail a save, sync or cut and does not close a segment or drop its lock:
+ * segment I/O bypasses {@link java.nio.channels.FileChannel}, which an interrupt would close (see
+ * {@code UninterruptibleFile}). Methods return with the thread's interrupt status as it was, for
+ * the caller to act on. Note that {@code sync} is therefore {@code fsync}, not etcd's {@code
+ * fdatasync}.
  */
 public final class Wal implements AutoCloseable {
   private final MemberLogger log;
@@ -56,7 +63,7 @@ public final class Wal implements AutoCloseable {
   private final WalOptions options;
   private final boolean writable;
 
-  private byte[] metadata;
+  private ByteString metadata;
   private HardState state = HardState.getDefaultInstance();
   private Snapshot start;
 
@@ -116,10 +123,10 @@ public final class Wal implements AutoCloseable {
     Wal w = new Wal(dir, options, true, segs);
     try {
       first.preallocate(options.segmentSizeBytes());
-      w.metadata = metadata.toByteArray();
-      w.encoder = new RecordEncoder(first.channel(), 0, 0);
-      w.encoder.encode(RecordType.CRC, null);
-      w.encoder.encode(RecordType.METADATA, w.metadata);
+      w.metadata = metadata;
+      w.encoder = new RecordEncoder(first, 0, 0);
+      w.encoder.encodeCrc();
+      w.encoder.encodeMetadata(metadata);
       w.saveSnapshot(Snapshot.newBuilder().setIndex(0).setTerm(0).build());
 
       // Keep the lock while renaming: the descriptor follows the file.
@@ -169,7 +176,7 @@ public final class Wal implements AutoCloseable {
     List<Segment> segs = openSegments(dir, names, write);
     Wal w = new Wal(dir, options, write, segs);
     w.start = snap;
-    w.decoder = new RecordDecoder(channels(segs));
+    w.decoder = new RecordDecoder(segs);
     if (write) {
       w.startPipeline();
     }
@@ -201,14 +208,6 @@ public final class Wal implements AutoCloseable {
     return segs;
   }
 
-  static List<FileChannel> channels(List<Segment> segs) {
-    List<FileChannel> chs = new ArrayList<>(segs.size());
-    for (Segment s : segs) {
-      chs.add(s.channel());
-    }
-    return chs;
-  }
-
   private void startPipeline() {
     allocator =
         Executors.newSingleThreadExecutor(
@@ -237,7 +236,7 @@ public final class Wal implements AutoCloseable {
     if (decoder == null) {
       throw new WalException(WalError.DECODER_NOT_FOUND);
     }
-    byte[] meta = null;
+    ByteString meta = null;
     HardState st = HardState.getDefaultInstance();
     List<Entry> ents = new ArrayList<>();
     boolean match = false;
@@ -255,7 +254,7 @@ public final class Wal implements AutoCloseable {
       if (rec == null) {
         break;
       }
-      byte[] data = rec.getData().toByteArray();
+      ByteString data = rec.getData();
       long type = rec.getType();
       if (type == RecordType.ENTRY) {
         Entry e = parseEntry(data);
@@ -274,7 +273,7 @@ public final class Wal implements AutoCloseable {
       } else if (type == RecordType.STATE) {
         st = parseState(data);
       } else if (type == RecordType.METADATA) {
-        if (meta != null && !java.util.Arrays.equals(meta, data)) {
+        if (meta != null && !meta.equals(data)) {
           throw new WalException(WalError.METADATA_CONFLICT);
         }
         meta = data;
@@ -306,7 +305,7 @@ public final class Wal implements AutoCloseable {
       Segment tail = tail();
       long off = decoder.lastOffset();
       tail.zeroToEnd(off);
-      encoder = new RecordEncoder(tail.channel(), off, decoder.crc());
+      encoder = new RecordEncoder(tail, off, decoder.crc());
     } else {
       closeAll(segments);
       segments.clear();
@@ -321,7 +320,7 @@ public final class Wal implements AutoCloseable {
           WalError.SNAPSHOT_NOT_FOUND,
           "index " + wanted.getIndex() + " term " + wanted.getTerm() + " in " + dir);
     }
-    return new WalReadResult(meta == null ? ByteString.EMPTY : ByteString.copyFrom(meta), st, ents);
+    return new WalReadResult(meta == null ? ByteString.EMPTY : meta, st, ents);
   }
 
   static void checkCrcRecord(RecordDecoder d, Record rec) throws WalException {
@@ -333,15 +332,21 @@ public final class Wal implements AutoCloseable {
     d.updateCrc(rec.getCrc());
   }
 
-  static Entry parseEntry(byte[] data) throws WalException {
+  /**
+   * Parses a record's data. The entry's own data aliases the record's bytes instead of being
+   * copied: the decoder allocates a fresh array per record and never writes to it again.
+   */
+  static Entry parseEntry(ByteString data) throws WalException {
     try {
-      return Entry.parseFrom(data);
+      CodedInputStream in = data.newCodedInput();
+      in.enableAliasing(true);
+      return Entry.parser().parseFrom(in);
     } catch (InvalidProtocolBufferException e) {
       throw new WalException(WalError.CORRUPT_RECORD, "bad entry: " + e.getMessage(), e);
     }
   }
 
-  static HardState parseState(byte[] data) throws WalException {
+  static HardState parseState(ByteString data) throws WalException {
     try {
       return HardState.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
@@ -349,7 +354,7 @@ public final class Wal implements AutoCloseable {
     }
   }
 
-  static Snapshot parseSnapshot(byte[] data) throws WalException {
+  static Snapshot parseSnapshot(ByteString data) throws WalException {
     try {
       return Snapshot.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
@@ -385,7 +390,7 @@ public final class Wal implements AutoCloseable {
     }
     boolean sync = mustSync(st, state, entries.size());
     for (Entry e : entries) {
-      encoder.encode(RecordType.ENTRY, GoWire.entry(e));
+      encoder.encodeEntry(e);
       enti = e.getIndex();
       faults.reach("saveAfterEntry");
     }
@@ -404,7 +409,7 @@ public final class Wal implements AutoCloseable {
       return;
     }
     state = st;
-    encoder.encode(RecordType.STATE, GoWire.hardState(st));
+    encoder.encodeState(st);
   }
 
   /**
@@ -413,7 +418,7 @@ public final class Wal implements AutoCloseable {
    */
   public synchronized void saveSnapshot(Snapshot snap) throws IOException {
     checkAppendable();
-    encoder.encode(RecordType.SNAPSHOT, GoWire.snapshot(snap));
+    encoder.encodeSnapshot(snap);
     if (Long.compareUnsigned(enti, snap.getIndex()) < 0) {
       enti = snap.getIndex();
     }
@@ -439,7 +444,7 @@ public final class Wal implements AutoCloseable {
     Segment old = tail();
     encoder.flush();
     // Drop the unused preallocated space of the finished segment.
-    old.channel().truncate(encoder.offset());
+    old.truncate(encoder.offset());
     if (!options.unsafeNoFsync()) {
       old.sync();
     }
@@ -450,11 +455,11 @@ public final class Wal implements AutoCloseable {
     Segment fresh = pipeline.open();
     segments.add(fresh);
     int prevCrc = encoder.crc();
-    encoder = new RecordEncoder(fresh.channel(), 0, prevCrc);
-    encoder.encode(RecordType.CRC, null);
-    encoder.encode(RecordType.METADATA, metadata);
+    encoder = new RecordEncoder(fresh, 0, prevCrc);
+    encoder.encodeCrc();
+    encoder.encodeMetadata(metadata);
     if (!isEmptyHardState(state)) {
-      encoder.encode(RecordType.STATE, GoWire.hardState(state));
+      encoder.encodeState(state);
     }
     faults.reach("cutBeforeHeaderSynced");
     encoder.flush();

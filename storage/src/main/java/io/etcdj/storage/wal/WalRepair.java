@@ -2,8 +2,8 @@ package io.etcdj.storage.wal;
 
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.storage.util.MemberLogger;
+import io.etcdj.storage.util.UninterruptibleFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +38,7 @@ final class WalRepair {
     }
     try (last) {
       log.info("repairing {}", last.path());
-      RecordDecoder d = new RecordDecoder(List.of(last.channel()));
+      RecordDecoder d = new RecordDecoder(List.of(last));
       while (true) {
         long lastGood = d.lastOffset();
         Record rec;
@@ -75,29 +75,26 @@ final class WalRepair {
   private static void truncate(Segment seg, long offset, boolean fsync, MemberLogger log)
       throws IOException {
     Path broken = seg.path().resolveSibling(seg.name() + ".broken");
-    // Copy through the locked channel: opening the file again would drop its lock on close.
-    try (FileChannel out =
-        FileChannel.open(
-            broken,
-            java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.WRITE,
-            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-      FileChannel in = seg.channel();
-      long size = in.size();
+    // Copy through the locked descriptor: opening the file again would drop its lock on close.
+    // Both files are uninterruptible, like the WAL's own I/O.
+    Files.deleteIfExists(broken);
+    try (UninterruptibleFile out = UninterruptibleFile.openOrCreatePrivate(broken)) {
+      byte[] buf = new byte[64 * 1024];
       long pos = 0;
-      while (pos < size) {
-        pos += in.transferTo(pos, size - pos, out);
+      for (int r = seg.read(buf, 0, buf.length, pos);
+          r > 0;
+          r = seg.read(buf, 0, buf.length, pos)) {
+        out.write(buf, 0, r, pos);
+        pos += r;
       }
       if (fsync) {
-        out.force(true);
+        out.sync();
       }
     }
-    seg.channel().truncate(offset);
+    seg.truncate(offset);
     if (fsync) {
-      seg.channel().force(true);
+      seg.sync();
     }
-    if (Files.exists(broken)) {
-      log.info("kept the torn segment as {}", broken);
-    }
+    log.info("kept the torn segment as {}", broken);
   }
 }

@@ -1,5 +1,6 @@
 package io.etcdj.storage.wal;
 
+import com.google.protobuf.ByteString;
 import io.etcdj.proto.raftpb.HardState;
 import io.etcdj.proto.walpb.Record;
 import io.etcdj.proto.walpb.Snapshot;
@@ -27,21 +28,21 @@ public final class WalScanner {
   public static void verify(Path dir, Snapshot snap) throws IOException {
     List<Segment> segs = Wal.openSegments(dir, Wal.selectNames(dir, snap), false);
     try {
-      RecordDecoder d = new RecordDecoder(Wal.channels(segs));
-      byte[] meta = null;
+      RecordDecoder d = new RecordDecoder(segs);
+      ByteString meta = null;
       boolean match = false;
       for (Record rec = nextOrNull(d); rec != null; rec = nextOrNull(d)) {
         long type = rec.getType();
         if (type == RecordType.METADATA) {
-          byte[] data = rec.getData().toByteArray();
-          if (meta != null && !java.util.Arrays.equals(meta, data)) {
+          ByteString data = rec.getData();
+          if (meta != null && !meta.equals(data)) {
             throw new WalException(WalError.METADATA_CONFLICT);
           }
           meta = data;
         } else if (type == RecordType.CRC) {
           Wal.checkCrcRecord(d, rec);
         } else if (type == RecordType.SNAPSHOT) {
-          Snapshot s = Wal.parseSnapshot(rec.getData().toByteArray());
+          Snapshot s = Wal.parseSnapshot(rec.getData());
           if (s.getIndex() == snap.getIndex()) {
             if (s.getTerm() != snap.getTerm()) {
               throw new WalException(WalError.SNAPSHOT_MISMATCH);
@@ -68,15 +69,15 @@ public final class WalScanner {
   public static List<Snapshot> validSnapshotEntries(Path dir) throws IOException {
     List<Segment> segs = Wal.openSegments(dir, WalNames.read(dir), false);
     try {
-      RecordDecoder d = new RecordDecoder(Wal.channels(segs));
+      RecordDecoder d = new RecordDecoder(segs);
       List<Snapshot> snaps = new ArrayList<>();
       HardState st = HardState.getDefaultInstance();
       for (Record rec = nextOrNull(d); rec != null; rec = nextOrNull(d)) {
         long type = rec.getType();
         if (type == RecordType.SNAPSHOT) {
-          snaps.add(Wal.parseSnapshot(rec.getData().toByteArray()));
+          snaps.add(Wal.parseSnapshot(rec.getData()));
         } else if (type == RecordType.STATE) {
-          st = Wal.parseState(rec.getData().toByteArray());
+          st = Wal.parseState(rec.getData());
         } else if (type == RecordType.CRC) {
           Wal.checkCrcRecord(d, rec);
         }

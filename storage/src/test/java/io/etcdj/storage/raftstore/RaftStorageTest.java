@@ -100,7 +100,10 @@ class RaftStorageTest {
       // and it appends after a restart
       s.persist(hs(2, 26), List.of(entry(26, 2)), Snapshot.getDefaultInstance());
     }
-    assertThat(RaftStorage.restart(walDir, snapDir, OPTS).entries()).hasSize(6);
+    RaftStorage.Restarted again = RaftStorage.restart(walDir, snapDir, OPTS);
+    try (RaftStorage s = again.storage()) {
+      assertThat(again.entries()).hasSize(6);
+    }
   }
 
   private static List<Entry> entries(long from, long to) {
@@ -171,7 +174,10 @@ class RaftStorageTest {
       assertThat(r.entries()).hasSize(4);
       s.persist(hs(1, 5), List.of(entry(5, 1)), Snapshot.getDefaultInstance());
     }
-    assertThat(RaftStorage.restart(walDir, snapDir, OPTS).entries()).hasSize(5);
+    RaftStorage.Restarted again = RaftStorage.restart(walDir, snapDir, OPTS);
+    try (RaftStorage s = again.storage()) {
+      assertThat(again.entries()).hasSize(5);
+    }
   }
 
   /** Offset just past the last record of a segment (the first zero length word). */
