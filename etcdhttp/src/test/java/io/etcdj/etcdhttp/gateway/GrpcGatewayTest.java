@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gateway against fake services on an in-process gRPC server. Expected bodies are what etcd
- * 3.4.23 answered to the same curl requests (recorded on loopback, see docs/etcdhttp.md).
+ * 3.4.23 answered to the same curl requests on loopback; RealEtcdGatewayDiffTest re-checks the
+ * unary ones against a live etcd on every build.
  */
 class GrpcGatewayTest {
   private static final ResponseHeader HEADER =
