@@ -3,11 +3,25 @@ package io.etcdj.etcdhttp.gateway;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.codahale.metrics.Counter;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.etcdj.etcdhttp.ClientAccessController;
+import io.etcdj.etcdhttp.ClientHandlers;
+import io.etcdj.etcdhttp.HealthProbes;
+import io.etcdj.etcdhttp.HttpHandler;
 import io.etcdj.etcdhttp.HttpRequest;
 import io.etcdj.etcdhttp.HttpResponse;
+import io.etcdj.etcdhttp.PeerHandlers;
+import io.etcdj.etcdhttp.PlainText;
 import io.etcdj.etcdhttp.RecordingSink;
+import io.etcdj.etcdhttp.Route;
+import io.etcdj.etcdhttp.ServerView;
+import io.etcdj.etcdserver.membership.ClusterVersion;
+import io.etcdj.etcdserver.membership.Member;
+import io.etcdj.etcdserver.membership.MemberJson;
+import io.etcdj.etcdserver.membership.MembershipError;
+import io.etcdj.proto.etcdserverpb.AlarmMember;
 import io.etcdj.proto.etcdserverpb.KVGrpc;
 import io.etcdj.proto.etcdserverpb.LeaseGrantRequest;
 import io.etcdj.proto.etcdserverpb.LeaseGrantResponse;
@@ -34,8 +48,14 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,16 +65,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential check against etcd 3.4.23 (/usr/bin/etcd, required: the test fails without it). Each
- * request goes to real etcd's gateway; the gRPC answer etcd's server gave is then replayed by a
- * fake service behind our gateway (parsed back from etcd's JSON, or the same status code and
+ * Differential checks against etcd 3.4.23 (/usr/bin/etcd, required: the test fails without it).
+ * Each request goes to real etcd's gateway; the gRPC answer etcd's server gave is then replayed by
+ * a fake service behind our gateway (parsed back from etcd's JSON, or the same status code and
  * message), and the two HTTP answers must be byte-identical. This pins the JSON conventions (names,
  * order, int64 strings, base64, omitted zeros) and the error mapping, not the server logic.
  */
-class RealEtcdGatewayDiffTest {
+class RealEtcdDiffTest {
   private static Process etcd;
   private static Path dataDir;
   private static String clientUrl;
+  private static String peerUrl;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final ConcurrentHashMap<String, Object> replies = new ConcurrentHashMap<>();
@@ -69,7 +90,7 @@ class RealEtcdGatewayDiffTest {
     int peer = freePort();
     dataDir = Files.createTempDirectory("etcdhttp-diff");
     clientUrl = "http://127.0.0.1:" + client;
-    String peerUrl = "http://127.0.0.1:" + peer;
+    peerUrl = "http://127.0.0.1:" + peer;
     etcd =
         new ProcessBuilder(
                 "/usr/bin/etcd",
@@ -141,8 +162,14 @@ class RealEtcdGatewayDiffTest {
   }
 
   private static java.net.http.HttpResponse<String> get(String path) throws Exception {
+    return send("GET", clientUrl + path);
+  }
+
+  private static java.net.http.HttpResponse<String> send(String method, String url)
+      throws Exception {
     return HTTP.send(
-        java.net.http.HttpRequest.newBuilder(URI.create(clientUrl + path))
+        java.net.http.HttpRequest.newBuilder(URI.create(url))
+            .method(method, BodyPublishers.noBody())
             .timeout(Duration.ofSeconds(5))
             .build(),
         BodyHandlers.ofString());
@@ -222,6 +249,135 @@ class RealEtcdGatewayDiffTest {
         "grant",
         LeaseGrantResponse.getDefaultInstance());
     same("/v3/maintenance/status", "{}", "status", StatusResponse.getDefaultInstance());
+  }
+
+  /** Same method and path on etcd and on our handlers: same status, body and named headers. */
+  private static void sameHttp(
+      String method, String base, String path, HttpHandler ours, String... headers)
+      throws Exception {
+    java.net.http.HttpResponse<String> theirs = send(method, base + path);
+    HttpResponse mine = ours.handle(HttpRequest.of(method, path)).get(5, TimeUnit.SECONDS);
+    String what = method + " " + base + path;
+    assertThat(mine.status()).as(what).isEqualTo(theirs.statusCode());
+    assertThat(RecordingSink.text(mine)).as(what).isEqualTo(theirs.body());
+    for (String h : headers) {
+      assertThat(mine.headers().get(h))
+          .as(what + " " + h)
+          .isEqualTo(theirs.headers().firstValue(h).orElse(null));
+    }
+  }
+
+  @Test
+  void clientAndPeerHandlersMatchEtcd() throws Exception {
+    java.net.http.HttpResponse<String> members = send("GET", peerUrl + "/members");
+    ServerView view =
+        new ServerView() {
+          @Override
+          public long clusterId() {
+            return Long.parseUnsignedLong(
+                members.headers().firstValue("X-Etcd-Cluster-Id").orElseThrow(), 16);
+          }
+
+          @Override
+          public List<Member> members() {
+            return MemberJson.decodeList(members.body().strip());
+          }
+
+          @Override
+          public ClusterVersion clusterVersion() {
+            return ClusterVersion.parse("3.4.0");
+          }
+
+          @Override
+          public boolean hasLeader() {
+            return true;
+          }
+
+          @Override
+          public List<AlarmMember> alarms() {
+            return List.of();
+          }
+        };
+    HealthProbes probes =
+        new HealthProbes() {
+          @Override
+          public CompletableFuture<Boolean> quorumProbe() {
+            return CompletableFuture.completedFuture(true);
+          }
+
+          @Override
+          public CompletableFuture<Void> read(boolean serializable) {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      List<Route> clientRoutes =
+          new ArrayList<>(
+              new ClientHandlers("3.4.23", view, probes, scheduler, new Counter(), new Counter())
+                  .routes());
+      clientRoutes.addAll(gateway.routes());
+      HttpHandler client =
+          new ClientAccessController(Set.of("*"), Set.of("*"), false, mux(clientRoutes));
+      String[] cors = {
+        "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Methods",
+        "Access-Control-Allow-Headers",
+        "Content-Type",
+        "Allow"
+      };
+      sameHttp("GET", clientUrl, "/version", client, cors);
+      sameHttp("GET", clientUrl, "/health", client, cors);
+      sameHttp("POST", clientUrl, "/health", client, cors);
+      sameHttp("OPTIONS", clientUrl, "/anything", client, cors);
+      sameHttp("GET", clientUrl, "/nothing", client, cors);
+      sameHttp("GET", clientUrl, "/v3/kv/range", client, cors);
+      sameHttp("POST", clientUrl, "/v3/kv/nosuch", client, cors);
+      sameHttp("POST", clientUrl, "/v3alpha/kv/range", client, cors);
+
+      HttpHandler peer =
+          mux(
+              new PeerHandlers(
+                      "3.4.23",
+                      view,
+                      id ->
+                          CompletableFuture.failedFuture(MembershipError.ID_NOT_FOUND.exception()),
+                      rev -> CompletableFuture.failedFuture(new IllegalStateException("unused")),
+                      null,
+                      scheduler,
+                      null)
+                  .routes());
+      String[] peerHeaders = {"Content-Type", "X-Etcd-Cluster-Id", "Allow"};
+      sameHttp("GET", peerUrl, "/members", peer, peerHeaders);
+      sameHttp("POST", peerUrl, "/members", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/version", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/raft", peer, peerHeaders);
+      sameHttp("PUT", peerUrl, "/raft", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/leases", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/leases/internal", peer, peerHeaders);
+      sameHttp("POST", peerUrl, "/members/promote/abc", peer, peerHeaders);
+      sameHttp("POST", peerUrl, "/members/promote/123", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/members/promote/123", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/nothing", peer, peerHeaders);
+      sameHttp("GET", peerUrl, "/livez", peer, peerHeaders);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Go ServeMux matching (exact, or longest prefix for patterns ending in /). */
+  private static HttpHandler mux(List<Route> routes) {
+    return r -> {
+      Route best = null;
+      for (Route route : routes) {
+        String p = route.pattern();
+        boolean match = p.endsWith("/") ? r.path().startsWith(p) : r.path().equals(p);
+        if (match && (best == null || p.length() > best.pattern().length())) {
+          best = route;
+        }
+      }
+      return best == null ? PlainText.done(PlainText.notFound()) : best.handler().handle(r);
+    };
   }
 
   @SuppressWarnings("unchecked")
