@@ -173,7 +173,7 @@ public final class Config {
   /**
    * A single member for embedding and tests: data in {@code dataDir}, client and peer URLs on
    * loopback with ephemeral ports ({@code http://127.0.0.1:0}); {@link Etcd} advertises the ports
-   * it bound. Everything else is etcd's default.
+   * it bound; the JSON gateway on, as the etcd command has it. Everything else is etcd's default.
    */
   public static Config forEmbedding(Path dataDir) {
     URI loopback = URI.create("http://127.0.0.1:0");
@@ -181,6 +181,7 @@ public final class Config {
     c.listenPeerUrls(List.of(loopback)).advertisePeerUrls(List.of(loopback));
     c.listenClientUrls(List.of(loopback)).advertiseClientUrls(List.of(loopback));
     c.initialCluster(c.initialClusterFromName(c.name()));
+    c.enableGrpcGateway(true); // as the etcd command's flag default
     return c;
   }
 

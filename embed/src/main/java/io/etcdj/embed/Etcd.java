@@ -106,7 +106,8 @@ public final class Etcd implements AutoCloseable {
     server = EtcdServer.start(ServerConfigs.from(config, advertised, scheduler));
     opened.push(server::stop);
 
-    NodeServices services = new NodeServices(config, server, storeExecutor);
+    NodeServices services = new NodeServices(config, server, storeExecutor, scheduler);
+    opened.push(services);
     for (Listener l : peerListeners) {
       servers.add(
           started(PortServer.builder(l).grpc(services::addGrpc).http(services.peerRouter())));
@@ -138,7 +139,7 @@ public final class Etcd implements AutoCloseable {
       return;
     }
     for (Listener l : clientListeners) {
-      PortServer.Builder b = PortServer.builder(l).http(services.clientRouter());
+      PortServer.Builder b = PortServer.builder(l).http(services.clientRouter(l.tls().isPresent()));
       if (l.role() != Listener.Role.CLIENT_HTTP) {
         b.grpc(services::addGrpc);
       }

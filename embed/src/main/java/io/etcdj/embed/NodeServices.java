@@ -1,34 +1,89 @@
 package io.etcdj.embed;
 
+import com.codahale.metrics.MetricRegistry;
+import io.etcdj.etcdhttp.ClientAccessController;
+import io.etcdj.etcdhttp.ClientHandlers;
+import io.etcdj.etcdhttp.Route;
+import io.etcdj.etcdhttp.gateway.GrpcGateway;
+import io.etcdj.etcdhttp.metrics.EtcdMetrics;
+import io.etcdj.etcdhttp.metrics.MetricsHandler;
 import io.etcdj.etcdserver.EtcdServer;
 import io.etcdj.etcdserver.v3rpc.V3Rpc;
 import io.etcdj.transport.http.HttpRouter;
 import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one member serves on its ports: the v3 gRPC services (shared by the client and peer ports,
  * as etcd registers the same services on both) with etcd's server options, and the HTTP routers of
  * the client, peer and metrics ports.
  */
-final class NodeServices {
+final class NodeServices implements AutoCloseable {
   /** etcd's {@code grpcOverheadBytes}: room for gRPC framing above {@code --max-request-bytes}. */
   static final long GRPC_OVERHEAD_BYTES = 512 * 1024;
 
+  private static final AtomicLong NAMES = new AtomicLong(); // unique in-process names only
+
   private final Config cfg;
+  private final ScheduledExecutorService scheduler;
   private final List<BindableService> services;
   private final List<ServerInterceptor> interceptors;
+  private final ServerViews views;
+  private final EtcdMetrics metrics;
+  private final MetricsHandler metricsHandler;
+  private final ClientHandlers clientHandlers;
+  private final Server gatewayServer;
+  private final ManagedChannel gatewayChannel;
+  private final GrpcGateway gateway;
 
-  NodeServices(Config cfg, EtcdServer server, Executor storeExecutor) {
+  NodeServices(
+      Config cfg, EtcdServer server, Executor storeExecutor, ScheduledExecutorService scheduler)
+      throws IOException {
     this.cfg = cfg;
+    this.scheduler = scheduler;
     this.services = V3Rpc.services(server, storeExecutor);
     this.interceptors = V3Rpc.interceptors();
+    this.views = new ServerViews(server);
+    this.metrics =
+        new EtcdMetrics(new MetricRegistry(), EtcdServer.SERVER_VERSION, server.memberId());
+    this.metricsHandler = new MetricsHandler(metrics);
+    this.clientHandlers =
+        new ClientHandlers(
+            EtcdServer.SERVER_VERSION,
+            views,
+            views,
+            scheduler,
+            metrics.healthSuccess,
+            metrics.healthFailures);
+    if (cfg.enableGrpcGateway()) {
+      // The gateway calls the services in-process, as etcd's gateway dials its own port.
+      String name =
+          "etcdj-gateway-" + Long.toHexString(server.memberId()) + "-" + NAMES.incrementAndGet();
+      InProcessServerBuilder b = InProcessServerBuilder.forName(name).executor(storeExecutor);
+      services.forEach(s -> b.addService(ServerInterceptors.intercept(s, interceptors)));
+      b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
+      gatewayServer = b.build().start();
+      gatewayChannel = InProcessChannelBuilder.forName(name).executor(storeExecutor).build();
+      gateway = new GrpcGateway(gatewayChannel);
+    } else {
+      gatewayServer = null;
+      gatewayChannel = null;
+      gateway = null;
+    }
   }
 
   /** v3rpc.Server's options, plus embed's keepalive policy. */
@@ -54,15 +109,38 @@ final class NodeServices {
     }
   }
 
+  /** The peer port's HTTP side; etcdhttp's peer handlers are mounted with the cluster work. */
   HttpRouter peerRouter() {
     return HttpRouter.builder().build();
   }
 
-  HttpRouter clientRouter() {
-    return HttpRouter.builder().defaultMaxRequestBytes(cfg.maxRequestBytes()).build();
+  /** etcd's client mux: /version, /health, /livez, /readyz, /metrics and the gateway. */
+  HttpRouter clientRouter(boolean tls) {
+    List<Route> routes = new ArrayList<>(clientHandlers.routes());
+    routes.add(metricsHandler.route());
+    if (gateway != null) {
+      routes.addAll(gateway.routes());
+    }
+    return HttpAdapter.router(
+        routes,
+        cfg.maxRequestBytes(),
+        h -> new ClientAccessController(cfg.hostWhitelist(), cfg.cors(), tls, h));
   }
 
+  /** {@code --listen-metrics-urls}: /metrics and /health only. */
   HttpRouter metricsRouter() {
-    return HttpRouter.builder().build();
+    Route health =
+        ClientHandlers.health(
+            views, views, scheduler, metrics.healthSuccess, metrics.healthFailures);
+    return HttpAdapter.router(
+        List.of(metricsHandler.route(), health), cfg.maxRequestBytes(), h -> h);
+  }
+
+  @Override
+  public void close() {
+    if (gatewayChannel != null) {
+      gatewayChannel.shutdownNow();
+      gatewayServer.shutdownNow();
+    }
   }
 }

@@ -12,6 +12,9 @@ import io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +54,14 @@ class EtcdTest {
       assertThat(etcdctl(u, "get", "foo", "-w", "json")).contains("\"revision\":2");
       assertThat(etcdctl(u, "put", "k2", "v2")).isEqualTo("OK\n");
       assertThat(etcdctl(u, "get", "", "--prefix", "--keys-only")).isEqualTo("foo\n\nk2\n\n");
+      // The same port answers HTTP/1.1: etcd's /health, /version and the JSON gateway.
+      assertThat(http(u, "GET", "/health", null)).isEqualTo("200 {\"health\":\"true\"}");
+      assertThat(http(u, "GET", "/version", null))
+          .isEqualTo("200 {\"etcdserver\":\"3.4.31\",\"etcdcluster\":\"3.4.0\"}");
+      assertThat(http(u, "POST", "/v3/kv/range", "{\"key\":\"Zm9v\"}"))
+          .startsWith("200 {\"header\":{\"cluster_id\":")
+          .contains("\"kvs\":[{\"key\":\"Zm9v\",\"create_revision\":\"2\"");
+      assertThat(http(u, "GET", "/nosuch", null)).isEqualTo("404 404 page not found\n");
     }
   }
 
@@ -87,6 +98,20 @@ class EtcdTest {
     String s = out.toString(StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(s).isZero();
     return s;
+  }
+
+  private static String http(URI base, String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest.BodyPublisher p =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body);
+    HttpResponse<String> r =
+        c.send(
+            HttpRequest.newBuilder(base.resolve(path)).method(method, p).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
   }
 
   private static ByteString bs(String s) {
