@@ -329,4 +329,44 @@ class NodeBehaviourTest {
     assertThat(node.cluster().memberList(MemberListRequest.getDefaultInstance()).getMembersCount())
         .isEqualTo(1);
   }
+
+  @Test
+  void anExpiredLeaseIsRevokedThroughRaftAndItsKeysDeleted() {
+    LeaseGrantResponse g =
+        node.lease().leaseGrant(LeaseGrantRequest.newBuilder().setTTL(1).build());
+    node.kv()
+        .put(PutRequest.newBuilder().setKey(bs("e")).setValue(bs("v")).setLease(g.getID()).build());
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                node.kv().range(RangeRequest.newBuilder().setKey(bs("e")).build()).getCount() == 0);
+    assertThat(
+            node.lease()
+                .leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(g.getID()).build())
+                .getTTL())
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void aProgressRequestAnswersWithTheCurrentRevisionAndNoWatchId() throws Exception {
+    Recorder<WatchResponse> rec = new Recorder<>();
+    StreamObserver<WatchRequest> req = node.watch().watch(rec);
+    req.onNext(
+        WatchRequest.newBuilder()
+            .setCreateRequest(WatchCreateRequest.newBuilder().setKey(bs("p")))
+            .build());
+    assertThat(rec.next().getCreated()).isTrue();
+    long rev = put("q", "1");
+    req.onNext(
+        WatchRequest.newBuilder()
+            .setProgressRequest(
+                io.etcdj.proto.etcdserverpb.WatchProgressRequest.getDefaultInstance())
+            .build());
+    WatchResponse progress = rec.next();
+    assertThat(progress.getWatchId()).isEqualTo(-1);
+    assertThat(progress.getEventsCount()).isZero();
+    assertThat(progress.getHeader().getRevision()).isEqualTo(rev);
+    req.onCompleted();
+  }
 }

@@ -202,7 +202,7 @@ public final class RaftStorage implements AutoCloseable {
 
   /**
    * etcd's {@code Save}: appends {@code entries} then {@code hardState} (skipped when empty),
-   * fdatasync'ed when raft's {@code MustSync} says so.
+   * synced when raft's {@code MustSync} says so.
    *
    * @throws IllegalStateException if a snapshot was saved and this HardState does not cover it
    */
@@ -253,7 +253,7 @@ public final class RaftStorage implements AutoCloseable {
     }
   }
 
-  /** etcd's {@code Sync}: flushes and fdatasyncs the WAL. */
+  /** etcd's {@code Sync}: flushes and syncs the WAL. */
   public synchronized void sync() throws IOException {
     wal.sync();
     syncedCommit = savedCommit;

@@ -31,10 +31,10 @@ import java.util.concurrent.Executors;
  * and switches the WAL to append mode. {@link #openForRead} is the same without locks and without
  * the append mode.
  *
- * <p>Durability: {@link #save} and {@link #saveSnapshot} return only after the data is fdatasync'ed
- * whenever raft requires it ({@link #mustSync}); once they return, the data survives a crash at any
- * later moment. A crash in the middle of a write leaves at worst a torn last record, which {@link
- * #repair} truncates.
+ * <p>Durability: {@link #save} and {@link #saveSnapshot} return only after the data is synced to
+ * disk whenever raft requires it ({@link #mustSync}); once they return, the data survives a crash
+ * at any later moment. A crash in the middle of a write leaves at worst a torn last record, which
+ * {@link #repair} truncates.
  *
  * <p>Every segment a WAL uses is locked exclusively ({@link java.nio.channels.FileLock}); a second
  * {@code open} of the same directory, from this or another process, fails at once with {@link
@@ -366,9 +366,9 @@ public final class Wal implements AutoCloseable {
   // Writing
 
   /**
-   * raft's {@code MustSync}: whether persisting this Ready must be fdatasync'ed before messages go
-   * out. Entries, and term or vote changes, must reach stable storage before the node answers any
-   * RPC (raft thesis §3.8); a commit-only change may be lost and relearned.
+   * raft's {@code MustSync}: whether persisting this Ready must be synced before messages go out.
+   * Entries, and term or vote changes, must reach stable storage before the node answers any RPC
+   * (raft thesis §3.8); a commit-only change may be lost and relearned.
    */
   public static boolean mustSync(HardState st, HardState prev, int entryCount) {
     return entryCount != 0 || st.getVote() != prev.getVote() || st.getTerm() != prev.getTerm();
@@ -425,7 +425,7 @@ public final class Wal implements AutoCloseable {
     sync();
   }
 
-  /** Flushes buffered records and fdatasyncs the tail segment. */
+  /** Flushes buffered records and syncs the tail segment (fsync; see the class comment). */
   public synchronized void sync() throws IOException {
     checkAppendable();
     encoder.flush();

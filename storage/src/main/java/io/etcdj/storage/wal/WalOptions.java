@@ -5,7 +5,7 @@ package io.etcdj.storage.wal;
  *
  * @param segmentSizeBytes size each segment is preallocated to; a save that takes the segment past
  *     it cuts a new one (etcd's {@code SegmentSizeBytes}, 64 MB by default; tests use small values)
- * @param unsafeNoFsync skip fdatasync (etcd's {@code --unsafe-no-fsync}); loses durability
+ * @param unsafeNoFsync skip syncing (etcd's {@code --unsafe-no-fsync}); loses durability
  * @param memberId the member this WAL belongs to, only to tag log lines ({@code local-member-id});
  *     0 when unknown
  */
