@@ -3,6 +3,7 @@ package io.etcdj.embed;
 import com.codahale.metrics.MetricRegistry;
 import io.etcdj.etcdhttp.ClientAccessController;
 import io.etcdj.etcdhttp.ClientHandlers;
+import io.etcdj.etcdhttp.PeerHandlers;
 import io.etcdj.etcdhttp.Route;
 import io.etcdj.etcdhttp.gateway.GrpcGateway;
 import io.etcdj.etcdhttp.metrics.EtcdMetrics;
@@ -46,6 +47,7 @@ final class NodeServices implements AutoCloseable {
   private final EtcdMetrics metrics;
   private final MetricsHandler metricsHandler;
   private final ClientHandlers clientHandlers;
+  private final PeerHandlers peerHandlers;
   private final Server gatewayServer;
   private final ManagedChannel gatewayChannel;
   private final GrpcGateway gateway;
@@ -61,6 +63,9 @@ final class NodeServices implements AutoCloseable {
     this.metrics =
         new EtcdMetrics(new MetricRegistry(), EtcdServer.SERVER_VERSION, server.memberId());
     this.metricsHandler = new MetricsHandler(metrics);
+    PeerViews peer = new PeerViews(server, storeExecutor, scheduler);
+    this.peerHandlers =
+        new PeerHandlers(EtcdServer.SERVER_VERSION, views, peer, peer, peer, scheduler, null);
     this.clientHandlers =
         new ClientHandlers(
             EtcdServer.SERVER_VERSION,
@@ -109,9 +114,12 @@ final class NodeServices implements AutoCloseable {
     }
   }
 
-  /** The peer port's HTTP side; etcdhttp's peer handlers are mounted with the cluster work. */
+  /**
+   * The peer port's HTTP side: /members, /members/promote/, /members/hashkv, /leases,
+   * /leases/internal, /version, and /raft answering as a lone member until rafthttp exists.
+   */
   HttpRouter peerRouter() {
-    return HttpRouter.builder().build();
+    return HttpAdapter.router(peerHandlers.routes(), cfg.maxRequestBytes(), h -> h);
   }
 
   /** etcd's client mux: /version, /health, /livez, /readyz, /metrics and the gateway. */
