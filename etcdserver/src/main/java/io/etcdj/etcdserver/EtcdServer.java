@@ -106,6 +106,8 @@ public final class EtcdServer implements AutoCloseable {
 
   private RaftNode raftNode;
   private Node node;
+  // Completed once node and reads are set; the apply thread waits for it before its first entry.
+  private final CompletableFuture<Void> raftStarted = new CompletableFuture<>();
   private LinearizableReads reads;
 
   // Owned by the apply thread (volatile for readers elsewhere).
@@ -287,11 +289,16 @@ public final class EtcdServer implements AutoCloseable {
     try {
       node = peers == null ? nb.restart() : nb.start(peers);
     } catch (io.etcdj.raft.StorageException e) {
+      raftStarted.completeExceptionally(e);
       throw new IOException(e);
+    } catch (RuntimeException e) {
+      raftStarted.completeExceptionally(e);
+      throw e;
     }
     reads =
         new LinearizableReads(
             node, ids, appliedWait, cfg.scheduler(), cfg.timeouts().requestTimeout());
+    raftStarted.complete(null);
     // etcd's InitialElectionTickAdvance: a member with no peers to hear from campaigns after one
     // more tick instead of a whole election timeout.
     for (int i = 0; i < cfg.electionTicks() - 1; i++) {
@@ -543,6 +550,9 @@ public final class EtcdServer implements AutoCloseable {
     applyExecutor.execute(
         () -> {
           try {
+            // The raft loop may hand over committed entries (a restart's replay) before
+            // startRaft has stored the Node that applying a conf change needs.
+            raftStarted.join();
             applyAll(ap);
           } catch (RuntimeException | Error e) {
             // etcd panics here; log loudly so the failure is never silent, then rethrow.
