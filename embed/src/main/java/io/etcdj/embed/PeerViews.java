@@ -36,7 +36,9 @@ final class PeerViews implements LeaseView, HashKvSource, MemberPromoter {
     this.scheduler = scheduler;
   }
 
-  /** Completes once the applied index has caught up with the committed one (the handler bounds it). */
+  /**
+   * Completes once the applied index has caught up with the committed one (the handler bounds it).
+   */
   @Override
   public CompletableFuture<Void> applyWait() {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -63,7 +65,8 @@ final class PeerViews implements LeaseView, HashKvSource, MemberPromoter {
         .renewAsync(leaseId)
         .exceptionallyCompose(
             t -> {
-              Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+              Throwable c =
+                  t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
               if (c instanceof LeaseException le
                   && le.reason() == LeaseException.Reason.LEASE_NOT_FOUND) {
                 return CompletableFuture.failedFuture(new LeaseNotFoundException());
