@@ -219,7 +219,7 @@ public final class Etcd implements AutoCloseable {
     }
     log.atInfo()
         .addKeyValue("name", config.name())
-        .addKeyValue("data-dir", config.dataDir())
+        .addKeyValue("data-dir", config.effectiveDataDir().toString())
         .log("closing etcd server");
     serving.completeExceptionally(new IllegalStateException("etcd server closed"));
     for (PortServer s : servers) {
@@ -241,7 +241,7 @@ public final class Etcd implements AutoCloseable {
     }
     log.atInfo()
         .addKeyValue("name", config.name())
-        .addKeyValue("data-dir", config.dataDir())
+        .addKeyValue("data-dir", config.effectiveDataDir().toString())
         .log("closed etcd server");
     stopped.complete(null);
   }

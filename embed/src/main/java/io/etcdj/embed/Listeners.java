@@ -101,7 +101,7 @@ final class Listeners {
     TlsInfo.Builder b;
     if (t.isEmpty() && autoTls) {
       List<String> hosts = urls.stream().map(u -> u.getHost() + ":" + u.getPort()).toList();
-      Path dir = Path.of(cfg.dataDir());
+      Path dir = cfg.effectiveDataDir();
       b =
           SelfCert.selfCert(
               peer ? SelfCert.peerFixturesDir(dir) : SelfCert.clientFixturesDir(dir), hosts)

@@ -3,7 +3,6 @@ package io.etcdj.embed;
 import io.etcdj.etcdserver.EtcdServerConfig;
 import io.etcdj.etcdserver.types.UrlsMap;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** embed's {@code Config} → etcdserver's {@code ServerConfig}, as {@code StartEtcd} builds it. */
@@ -11,7 +10,7 @@ final class ServerConfigs {
   private ServerConfigs() {}
 
   static EtcdServerConfig from(Config cfg, Advertised adv, ScheduledExecutorService scheduler) {
-    return EtcdServerConfig.builder(cfg.name(), Path.of(cfg.dataDir()), scheduler)
+    return EtcdServerConfig.builder(cfg.name(), cfg.effectiveDataDir(), scheduler)
         .initialCluster(UrlsMap.parse(adv.initialCluster()))
         .initialClusterToken(cfg.initialClusterToken())
         .clientUrls(adv.clientUrls().stream().map(URI::toString).toList())
