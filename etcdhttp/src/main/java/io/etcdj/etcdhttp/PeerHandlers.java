@@ -10,6 +10,7 @@ import io.etcdj.etcdserver.membership.Member;
 import io.etcdj.etcdserver.membership.MemberJson;
 import io.etcdj.etcdserver.membership.MembershipError;
 import io.etcdj.etcdserver.membership.MembershipException;
+import io.etcdj.etcdserver.types.GoJson;
 import io.etcdj.proto.etcdserverpb.HashKVRequest;
 import io.etcdj.proto.etcdserverpb.LeaseKeepAliveRequest;
 import io.etcdj.proto.etcdserverpb.LeaseKeepAliveResponse;
@@ -229,8 +230,7 @@ public final class PeerHandlers {
     } else if (r.path().equals("/leases/internal")) {
       internal = true;
     } else {
-      return PlainText.done(
-          PlainText.error(400, "unknown request path " + GoJsonText.quote(r.path())));
+      return PlainText.done(PlainText.error(400, "unknown request path " + GoJson.quote(r.path())));
     }
     long id;
     boolean keys;

@@ -3,6 +3,7 @@ package io.etcdj.etcdhttp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.etcdj.etcdserver.membership.ClusterVersion;
+import io.etcdj.etcdserver.types.GoJson;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,9 +27,9 @@ final class VersionHandler implements HttpHandler {
     }
     ClusterVersion cv = server.clusterVersion();
     StringBuilder b = new StringBuilder("{\"etcdserver\":");
-    GoJsonText.writeString(b, serverVersion);
+    GoJson.writeString(b, serverVersion);
     b.append(",\"etcdcluster\":");
-    GoJsonText.writeString(b, cv == null ? "not_decided" : cv.toString());
+    GoJson.writeString(b, cv == null ? "not_decided" : cv.toString());
     b.append('}');
     return PlainText.done(
         new HttpResponse.Full(

@@ -6,7 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import io.etcdj.etcdhttp.GoJsonText;
+import io.etcdj.etcdserver.types.GoJson;
 import io.grpc.Status;
 
 /**
@@ -75,9 +75,9 @@ final class GatewayJson {
   static byte[] errorBody(Status status) {
     String msg = status.getDescription() == null ? "" : status.getDescription();
     StringBuilder b = new StringBuilder("{\"error\":");
-    GoJsonText.writeString(b, msg);
+    GoJson.writeString(b, msg);
     b.append(",\"message\":");
-    GoJsonText.writeString(b, msg);
+    GoJson.writeString(b, msg);
     b.append(",\"code\":").append(status.getCode().value()).append('}');
     return b.toString().getBytes(UTF_8);
   }
@@ -96,10 +96,10 @@ final class GatewayJson {
     b.append("\"http_code\":").append(http);
     if (!msg.isEmpty()) {
       b.append(",\"message\":");
-      GoJsonText.writeString(b, msg);
+      GoJson.writeString(b, msg);
     }
     b.append(",\"http_status\":");
-    GoJsonText.writeString(b, GatewayStatus.statusText(http));
+    GoJson.writeString(b, GatewayStatus.statusText(http));
     return b.append("}}").toString().getBytes(UTF_8);
   }
 

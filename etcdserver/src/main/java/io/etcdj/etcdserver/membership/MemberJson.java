@@ -2,6 +2,7 @@ package io.etcdj.etcdserver.membership;
 
 import io.etcdj.etcdserver.membership.Member.Attributes;
 import io.etcdj.etcdserver.membership.Member.RaftAttributes;
+import io.etcdj.etcdserver.types.GoJson;
 import io.etcdj.etcdserver.types.Ids;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.etcdj.etcdserver.membership;
+package io.etcdj.etcdserver.types;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,24 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The slice of Go's {@code encoding/json} that membership needs: strings escaped exactly as {@code
- * json.Marshal} does (HTML-safe, U+2028/9 escaped), and a small strict parser whose values are
- * {@code Map<String,Object>} (key order kept), {@code List<Object>}, {@code String}, {@link Number}
- * (the literal text), {@code Boolean} and {@link #NULL}.
+ * The slice of Go's {@code encoding/json} that membership and the HTTP handlers need: strings
+ * escaped exactly as {@code json.Marshal} does (HTML-safe, U+2028/9 escaped), and a small strict
+ * parser whose values are {@code Map<String,Object>} (key order kept), {@code List<Object>}, {@code
+ * String}, {@link Number} (the literal text), {@code Boolean} and {@link #NULL}.
  *
  * <p>Stateless; safe from any thread.
  */
-final class GoJson {
+public final class GoJson {
   /** JSON {@code null}. */
-  static final Object NULL = new Object();
+  public static final Object NULL = new Object();
 
   /** A JSON number, kept as its literal text so uint64 IDs lose nothing. */
-  record Number(String literal) {}
+  public record Number(String literal) {}
 
   private GoJson() {}
 
   /** Appends {@code s} as a JSON string the way Go's encoder writes it. */
-  static void writeString(StringBuilder b, String s) {
+  public static void writeString(StringBuilder b, String s) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -52,13 +52,20 @@ final class GoJson {
     b.append('"');
   }
 
+  /** {@code s} as a JSON string literal. */
+  public static String quote(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2);
+    writeString(b, s);
+    return b.toString();
+  }
+
   private static void hex(StringBuilder b, char c) {
     b.append("\\u");
     String h = Integer.toHexString(c);
     b.append("0".repeat(4 - h.length())).append(h);
   }
 
-  static void writeStrings(StringBuilder b, List<String> list) {
+  public static void writeStrings(StringBuilder b, List<String> list) {
     b.append('[');
     for (int i = 0; i < list.size(); i++) {
       if (i > 0) {
@@ -74,7 +81,7 @@ final class GoJson {
    *
    * @throws IllegalArgumentException on a syntax error
    */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Parser p = new Parser(text);
     p.skipWs();
     Object v = p.value();
