@@ -110,7 +110,7 @@ public final class Etcd implements AutoCloseable {
     opened.push(services);
     for (Listener l : peerListeners) {
       servers.add(
-          started(PortServer.builder(l).grpc(services::addGrpc).http(services.peerRouter())));
+          PortServer.builder(l).grpc(services::addGrpc).http(services.peerRouter()).start());
     }
     // etcd's serve() waits for ReadyNotify before it serves clients; our listeners are bound, so
     // connections queue in the backlog until then.
@@ -143,7 +143,7 @@ public final class Etcd implements AutoCloseable {
       if (l.role() != Listener.Role.CLIENT_HTTP) {
         b.grpc(services::addGrpc);
       }
-      servers.add(started(b));
+      servers.add(b.start());
       log.atInfo()
           .addKeyValue("address", address(l))
           .log(
@@ -153,7 +153,7 @@ public final class Etcd implements AutoCloseable {
     }
     for (Listener l : metricsListeners) {
       HttpRouter metricsRouter = services.metricsRouter();
-      servers.add(started(PortServer.builder(l).http(metricsRouter)));
+      servers.add(PortServer.builder(l).http(metricsRouter).start());
       log.atInfo().addKeyValue("address", l.url().toString()).log("serving metrics");
     }
     log.atInfo()
@@ -164,12 +164,6 @@ public final class Etcd implements AutoCloseable {
         .addKeyValue("listen-client-urls", strings(clientUrls()))
         .addKeyValue("listen-metrics-urls", strings(config.listenMetricsUrls()))
         .log("now serving peer/client/metrics");
-  }
-
-  private PortServer started(PortServer.Builder b) throws Exception {
-    PortServer s = b.start();
-    opened.push(s);
-    return s;
   }
 
   /** Completes once the member has joined its cluster and its client ports serve. */
