@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -23,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -63,8 +66,13 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
   private enum State {
     IDLE,
     READING,
-    RESPONDING
+    RESPONDING,
+    /** Answered and half-closed; the client's unread bytes are discarded until it closes. */
+    LINGERING
   }
+
+  /** How long a half-closed connection waits for the client to close (Go's closeWriteAndWait). */
+  static final long LINGER_MILLIS = 500;
 
   private final HttpRouter router;
   private final boolean http2;
@@ -99,6 +107,10 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.LINGERING) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (state == State.RESPONDING) {
       pending.add(msg); // a pipelined request (or the tail of this one): after the answer
       return;
@@ -333,7 +345,11 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
     state = State.IDLE;
     ex.done.complete(null);
     if (!ok || !keepAlive || draining) {
-      ctx.close();
+      if (ok && canLinger()) {
+        linger();
+      } else {
+        ctx.close();
+      }
       return;
     }
     ctx.channel().config().setAutoRead(true);
@@ -345,6 +361,33 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
         ReferenceCountUtil.release(msg);
       }
     }
+  }
+
+  /**
+   * Plain HTTP/1 over a socket: a close with the client's body still arriving would reset the
+   * connection and lose the answer (a 413 most of all), so, as Go's server, shut down our side
+   * first and let the client's bytes drain for a moment before closing.
+   */
+  private boolean canLinger() {
+    return !http2
+        && ctx.channel() instanceof DuplexChannel
+        && ctx.pipeline().get(SslHandler.class) == null;
+  }
+
+  private void linger() {
+    state = State.LINGERING;
+    cleanup();
+    DuplexChannel ch = (DuplexChannel) ctx.channel();
+    ch.shutdownOutput()
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    ctx.close();
+                  }
+                });
+    ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    ch.config().setAutoRead(true);
   }
 
   @Override
