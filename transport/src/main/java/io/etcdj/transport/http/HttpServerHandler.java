@@ -28,11 +28,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,9 +76,18 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
   /** How long a half-closed connection waits for the client to close (Go's closeWriteAndWait). */
   static final long LINGER_MILLIS = 500;
 
+  /**
+   * etcd's {@code http.Server{ReadTimeout: 5 * time.Minute}} on client and peer ports: a request
+   * must be read whole within it, and a kept-alive connection may idle no longer (Go uses the read
+   * timeout as the idle timeout when none is set).
+   */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(5);
+
   private final HttpRouter router;
   private final boolean http2;
   private final Clock clock;
+  private final long readTimeoutNanos;
+  private ScheduledFuture<?> readDeadline;
 
   private ChannelHandlerContext ctx;
   private State state = State.IDLE;
@@ -95,14 +106,52 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
   }
 
   public HttpServerHandler(HttpRouter router, boolean http2, Clock clock) {
+    this(router, http2, clock, DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * {@code readTimeout}: HTTP/1 only (an HTTP/2 stream's connection has its own); zero disables.
+   */
+  public HttpServerHandler(HttpRouter router, boolean http2, Clock clock, Duration readTimeout) {
     this.router = router;
     this.http2 = http2;
     this.clock = clock;
+    this.readTimeoutNanos = http2 ? 0 : readTimeout.toNanos();
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    armReadDeadline();
+  }
+
+  /**
+   * A new window for reading one request (or for idling before the next one), as Go re-sets the
+   * connection's read deadline before each request. Left running while the handler answers, as Go
+   * does; it only closes a connection that is idle or still reading when it fires.
+   */
+  private void armReadDeadline() {
+    if (readTimeoutNanos <= 0) {
+      return;
+    }
+    cancelReadDeadline();
+    readDeadline =
+        ctx.executor().schedule(this::readDeadlinePassed, readTimeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelReadDeadline() {
+    if (readDeadline != null) {
+      readDeadline.cancel(false);
+      readDeadline = null;
+    }
+  }
+
+  private void readDeadlinePassed() {
+    readDeadline = null;
+    if (state == State.IDLE || state == State.READING) {
+      log.debug("http: closing {}: request not read within the read timeout", ctx.channel());
+      ctx.close();
+    }
   }
 
   @Override
@@ -146,6 +195,7 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
           new HttpResponseStatus(505, "HTTP Version Not Supported: unsupported protocol version"));
       return;
     }
+    armReadDeadline();
     request = req;
     keepAlive = HttpUtil.isKeepAlive(req);
     boolean hasBody =
@@ -352,6 +402,7 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
       }
       return;
     }
+    armReadDeadline();
     ctx.channel().config().setAutoRead(true);
     while (state != State.RESPONDING && !pending.isEmpty()) {
       Object msg = pending.poll();
@@ -431,6 +482,7 @@ public final class HttpServerHandler extends ChannelDuplexHandler {
   }
 
   private void cleanup() {
+    cancelReadDeadline();
     if (body != null) {
       body.release();
       body = null;
