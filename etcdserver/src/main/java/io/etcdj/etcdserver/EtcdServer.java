@@ -431,6 +431,8 @@ public final class EtcdServer implements AutoCloseable {
         (ar, err) -> {
           if (ar != null) {
             result.complete(ar);
+          } else if (stopped.get()) {
+            result.completeExceptionally(ServerError.STOPPED.exception());
           }
         });
     Duration timeout = cfg.timeouts().requestTimeout();
@@ -750,6 +752,8 @@ public final class EtcdServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // What was applied has been answered; the rest will never be (etcd's ErrStopped on stopping).
+    wait.triggerAll();
     ready.completeExceptionally(ServerError.STOPPED.exception());
     try {
       store.close();

@@ -19,6 +19,7 @@ import io.etcdj.proto.etcdserverpb.LeaseTimeToLiveResponse;
 import io.etcdj.proto.etcdserverpb.ResponseHeader;
 import io.etcdj.storage.lease.Lease;
 import io.etcdj.storage.lease.LeaseException;
+import io.etcdj.storage.lease.LeaseKeys;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 
@@ -91,7 +92,7 @@ final class LeaseServer extends LeaseGrpc.LeaseImplBase {
                   .setGrantedTTL(l.ttl());
           if (r.getKeys()) {
             for (String k : l.keys()) {
-              b.addKeys(com.google.protobuf.ByteString.copyFromUtf8(k));
+              b.addKeys(com.google.protobuf.ByteString.copyFrom(LeaseKeys.bytes(k)));
             }
           }
           return b.build();

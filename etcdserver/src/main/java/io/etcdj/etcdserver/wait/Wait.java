@@ -40,6 +40,13 @@ public final class Wait<T> {
     }
   }
 
+  /** Completes every waiting ID with {@code null} and forgets them (the server is stopping). */
+  public void triggerAll() {
+    for (Long id : pending.keySet()) {
+      trigger(id, null);
+    }
+  }
+
   public boolean isRegistered(long id) {
     return pending.containsKey(id);
   }

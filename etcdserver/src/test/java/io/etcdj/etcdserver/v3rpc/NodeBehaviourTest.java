@@ -243,6 +243,22 @@ class NodeBehaviourTest {
     req.onCompleted();
   }
 
+  /** Keys are bytes, not text: TimeToLive gives back exactly the bytes attached. */
+  @Test
+  void leaseTimeToLiveKeepsBinaryKeys() throws Exception {
+    LeaseGrantResponse g =
+        node.lease().leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build());
+    com.google.protobuf.ByteString key =
+        com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) 0xff, 0, (byte) 0xc3, 'k'});
+    node.kv()
+        .put(PutRequest.newBuilder().setKey(key).setValue(bs("v")).setLease(g.getID()).build());
+    LeaseTimeToLiveResponse ttl =
+        node.lease()
+            .leaseTimeToLive(
+                LeaseTimeToLiveRequest.newBuilder().setID(g.getID()).setKeys(true).build());
+    assertThat(ttl.getKeysList()).containsExactly(key);
+  }
+
   @Test
   void leaseGrantAttachTimeToLiveKeepAliveAndRevoke() throws Exception {
     LeaseGrantResponse g =
