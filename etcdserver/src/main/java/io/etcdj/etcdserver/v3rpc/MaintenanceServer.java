@@ -13,6 +13,8 @@ import io.etcdj.proto.etcdserverpb.HashRequest;
 import io.etcdj.proto.etcdserverpb.HashResponse;
 import io.etcdj.proto.etcdserverpb.MaintenanceGrpc;
 import io.etcdj.proto.etcdserverpb.ResponseHeader;
+import io.etcdj.proto.etcdserverpb.SnapshotRequest;
+import io.etcdj.proto.etcdserverpb.SnapshotResponse;
 import io.etcdj.proto.etcdserverpb.StatusRequest;
 import io.etcdj.proto.etcdserverpb.StatusResponse;
 import io.etcdj.storage.mvcc.KvHash;
@@ -20,7 +22,8 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 
 /**
- * The Maintenance service ({@code v3rpc/maintenance.go}): Status, Hash, HashKV, Alarm (no alarms
+ * The Maintenance service ({@code v3rpc/maintenance.go}): Status, Hash, HashKV, Snapshot (a bbolt
+ * file, see {@link SnapshotSender}), Alarm (no alarms
  * are raised yet: the quota work brings NOSPACE), Defragment.
  *
  * <p>Thread-safe; store work runs on the store executor.
@@ -94,6 +97,11 @@ final class MaintenanceServer extends MaintenanceGrpc.MaintenanceImplBase {
     // No alarm can be raised yet, so GET and DEACTIVATE see none, as etcd with no alarms answers.
     out.onNext(AlarmResponse.newBuilder().setHeader(hdr.fresh()).build());
     out.onCompleted();
+  }
+
+  @Override
+  public void snapshot(SnapshotRequest r, StreamObserver<SnapshotResponse> out) {
+    SnapshotSender.start(server.store().backend(), out);
   }
 
   @Override

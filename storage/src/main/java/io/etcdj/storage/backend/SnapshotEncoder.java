@@ -19,6 +19,23 @@ public interface SnapshotEncoder {
   /** A short name for logs, e.g. {@code etcdj-stream-v1}. */
   String format();
 
+  /**
+   * The encoder one snapshot uses: a stateful encoder (one that plans, see {@link
+   * #needsPlanningPass()}) returns a fresh instance; stateless ones return themselves.
+   */
+  default SnapshotEncoder forSnapshot() {
+    return this;
+  }
+
+  /**
+   * Whether passes that keep their bytes must follow one complete pass of this instance, because
+   * the format's header holds totals of the walk (bbolt's meta pages name the last page). Every
+   * pass still writes the same number of bytes.
+   */
+  default boolean needsPlanningPass() {
+    return false;
+  }
+
   /** Starts a pass writing to {@code out} (the header, if the format has one). */
   Pass begin(OutputStream out) throws IOException;
 

@@ -48,7 +48,7 @@ final class StreamSnapshot implements BackendSnapshot {
   StreamSnapshot(Generation gen, LmdbStore.Reader reader, SnapshotEncoder encoder) {
     this.gen = gen;
     this.reader = reader;
-    this.encoder = encoder;
+    this.encoder = encoder.forSnapshot();
     this.buckets = new ArrayList<>(reader.buckets());
   }
 
@@ -60,9 +60,8 @@ final class StreamSnapshot implements BackendSnapshot {
   @Override
   public synchronized long size() {
     if (size < 0) {
-      try (ReadableByteChannel ch = newChannel()) {
+      try (Walk w = new Walk()) {
         long n = 0;
-        Walk w = (Walk) ch;
         while (w.fillNext()) {
           n += w.buf.size();
           w.buf.reset();
@@ -77,11 +76,17 @@ final class StreamSnapshot implements BackendSnapshot {
 
   @Override
   public ReadableByteChannel newChannel() {
+    plan();
     return new Walk();
   }
 
   @Override
   public long writeTo(OutputStream out) throws IOException {
+    try {
+      plan();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     long n = 0;
     try (ReadableByteChannel ch = newChannel()) {
       Walk w = (Walk) ch;
@@ -92,6 +97,13 @@ final class StreamSnapshot implements BackendSnapshot {
       }
     }
     return n;
+  }
+
+  /** The counting pass of {@link #size()} is the planning pass an encoder may need. */
+  private void plan() {
+    if (encoder.needsPlanningPass()) {
+      size();
+    }
   }
 
   @Override
