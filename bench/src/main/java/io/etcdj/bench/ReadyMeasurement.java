@@ -1,0 +1,13 @@
+package io.etcdj.bench;
+
+/**
+ * Start-to-ready of one server start on an empty data directory: wall time from spawning the
+ * process to its first answered linearizable Range, and the process's RSS, PSS and CPU time then.
+ */
+record ReadyMeasurement(
+    String server,
+    int round,
+    double readyMillis,
+    long rssBytes,
+    long pssBytes,
+    double cpuSeconds) {}
