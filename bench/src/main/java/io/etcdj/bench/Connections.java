@@ -19,14 +19,18 @@ final class Connections implements AutoCloseable {
 
   Connections(EventLoopGroup group, InetSocketAddress address, int count) {
     for (int i = 0; i < count; i++) {
-      channels.add(
-          NettyChannelBuilder.forAddress(address)
-              .eventLoopGroup(group)
-              .channelType(NioSocketChannel.class)
-              .usePlaintext()
-              .directExecutor()
-              .build());
+      channels.add(channel(group, address));
     }
+  }
+
+  /** One plaintext channel whose callbacks run on {@code group}'s event loops. */
+  static ManagedChannel channel(EventLoopGroup group, InetSocketAddress address) {
+    return NettyChannelBuilder.forAddress(address)
+        .eventLoopGroup(group)
+        .channelType(NioSocketChannel.class)
+        .usePlaintext()
+        .directExecutor()
+        .build();
   }
 
   ManagedChannel forClient(int client) {

@@ -5,9 +5,7 @@ import io.etcdj.proto.etcdserverpb.KVGrpc;
 import io.etcdj.proto.etcdserverpb.RangeRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -159,13 +157,7 @@ final class ServerProcess implements AutoCloseable {
         RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("bench-ready")).build();
     while (true) {
       checkAlive(process, spawned, dir);
-      ManagedChannel channel =
-          NettyChannelBuilder.forAddress(address)
-              .eventLoopGroup(group)
-              .channelType(NioSocketChannel.class)
-              .usePlaintext()
-              .directExecutor()
-              .build();
+      ManagedChannel channel = Connections.channel(group, address);
       try {
         KVGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).range(probe);
         return;
