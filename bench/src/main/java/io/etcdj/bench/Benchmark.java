@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -80,29 +81,25 @@ public final class Benchmark {
     Thread hook = new Thread(() -> closeQuietly(running.get()), "bench-stop-server");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
+      if (options.clientWarmup()) {
+        System.out.println("warming the load generator up against etcd (not recorded)");
+        Window once = new Window(Duration.ofMillis(1500), Duration.ofMillis(100));
+        session(ETCD, options.etcd(), 0, workloads, once, context, running, clockTicks, null, null);
+      }
       for (int round = 1; round <= options.rounds(); round++) {
         for (String server : List.of(ETCD, ETCDJ)) {
           Path binary = server.equals(ETCD) ? options.etcd() : options.etcdj();
-          try (ServerProcess p = ServerProcess.start(server, binary, round, group, clockTicks)) {
-            running.set(p);
-            readies.add(p.ready());
-            System.out.println(Report.line(p.ready()));
-            for (Workload w : workloads) {
-              LoadResult r;
-              try {
-                r = w.run(p, options.window(), context);
-              } catch (RuntimeException e) {
-                throw new IllegalStateException(
-                    w.id() + " against " + server + " failed; server log:\n" + p.logTail(), e);
-              }
-              Measurement m =
-                  Measurement.of(w, server, round, r, p.stats().rssBytes(), p.stats().pssBytes());
-              measurements.add(m);
-              System.out.println(Report.line(m));
-            }
-          } finally {
-            running.set(null);
-          }
+          session(
+              server,
+              binary,
+              round,
+              workloads,
+              options.window(),
+              context,
+              running,
+              clockTicks,
+              measurements,
+              readies);
         }
       }
     } finally {
@@ -121,6 +118,46 @@ public final class Benchmark {
       ReadmeSection.write(options.out(), section);
     }
     return section;
+  }
+
+  // One server start, every workload, stop; figures go to the lists unless they are null.
+  private static void session(
+      String server,
+      Path binary,
+      int round,
+      List<Workload> workloads,
+      Window window,
+      Workload.Context context,
+      AtomicReference<ServerProcess> running,
+      long clockTicks,
+      List<Measurement> measurements,
+      List<ReadyMeasurement> readies)
+      throws IOException, InterruptedException {
+    try (ServerProcess p =
+        ServerProcess.start(server, binary, round, context.group(), clockTicks)) {
+      running.set(p);
+      if (readies != null) {
+        readies.add(p.ready());
+        System.out.println(Report.line(p.ready()));
+      }
+      for (Workload w : workloads) {
+        LoadResult r;
+        try {
+          r = w.run(p, window, context);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException(
+              w.id() + " against " + server + " failed; server log:\n" + p.logTail(), e);
+        }
+        if (measurements != null) {
+          Measurement m =
+              Measurement.of(w, server, round, r, p.stats().rssBytes(), p.stats().pssBytes());
+          measurements.add(m);
+          System.out.println(Report.line(m));
+        }
+      }
+    } finally {
+      running.set(null);
+    }
   }
 
   private static List<Workload> selected(List<Workload> all, Options options) {

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Clients that each keep one request in flight, as etcd's benchmark goroutines do: a client issues
  * its next request when the previous one completes, until the window ends. Requests started in the
- * measured part of the window are counted. Completions run on the gRPC event loops; after a failure
- * the next request is issued from {@code retry} 1 ms later, so a refusing server neither recurses
- * on the stack nor spins a loop.
+ * measured part of the window are counted, and each client makes at least one. Completions run on
+ * the gRPC event loops; after a failure the next request is issued from {@code retry} 1 ms later,
+ * so a refusing server neither recurses on the stack nor spins a loop.
  */
 final class ClosedLoop {
   /** Issues one request; {@code seq} counts the client's requests from 0. */
@@ -74,7 +74,7 @@ final class ClosedLoop {
     private final ScheduledExecutorService retry;
     private final Latencies latencies = new Latencies();
     private long seq;
-    private long started;
+    private long started = Long.MIN_VALUE;
     private long errors;
     private long lastEnd;
 
@@ -93,7 +93,9 @@ final class ClosedLoop {
 
     void next() {
       long now = System.nanoTime();
-      if (now >= measureEnd) {
+      // A request that straddled the whole window (a cold server) is not a measurement: each
+      // client finishes only after one request started inside the window.
+      if (now >= measureEnd && started >= measureStart) {
         done.countDown();
         return;
       }

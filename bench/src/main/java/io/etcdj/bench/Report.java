@@ -51,9 +51,13 @@ final class Report {
     b.append(", each starting etcd then etcdj on an empty data directory; each workload ");
     b.append(fmt(o.window().warmup().toMillis() / 1000.0)).append(" s warm-up, ");
     b.append(fmt(o.window().measure().toMillis() / 1000.0)).append(" s measured. ");
-    b.append("Figures are medians over rounds; `ratio` is etcdj's median over etcd's ");
+    if (o.clientWarmup()) {
+      b.append("Before round 1 every workload ran once against a throw-away etcd to warm the ");
+      b.append("load generator's JIT (not recorded). ");
+    }
+    b.append("Figures are medians over rounds; `ratio` is etcdj's median over etcd's: above 1 ");
     b.append(
-        "(above 1 is more ops/s, but also slower, bigger or costlier in the other columns).\n\n");
+        "means more ops/s in the ops/s column, and slower, bigger or costlier in the others.\n\n");
     if (run.loaded()) {
       b.append(
           "**The machine was loaded during this run** (other people's builds and tests; load ");
@@ -75,8 +79,8 @@ final class Report {
     }
     b.append('\n');
     b.append("| start-to-ready (empty data dir) | server | ready ms | ready ms per round ");
-    b.append("| RSS MiB | PSS MiB | CPU s to ready |\n");
-    b.append("|---|---|---:|---|---:|---:|---:|\n");
+    b.append("| port open ms | RSS MiB | PSS MiB | CPU s to ready |\n");
+    b.append("|---|---|---:|---|---:|---:|---:|---:|\n");
     List<ReadyMeasurement> etcdReady = selectReady(readies, Benchmark.ETCD);
     List<ReadyMeasurement> etcdjReady = selectReady(readies, Benchmark.ETCDJ);
     readyRow(b, "spawn to first linearizable Range answered", Benchmark.ETCD, etcdReady);
@@ -84,6 +88,8 @@ final class Report {
     b.append("| | ratio | ")
         .append(ratio(etcdReady, etcdjReady, ReadyMeasurement::readyMillis))
         .append(" | | ")
+        .append(ratio(etcdReady, etcdjReady, ReadyMeasurement::listeningMillis))
+        .append(" | ")
         .append(ratio(etcdReady, etcdjReady, r -> r.rssBytes()))
         .append(" | ")
         .append(ratio(etcdReady, etcdjReady, r -> r.pssBytes()))
@@ -123,6 +129,7 @@ final class Report {
     b.append("| ").append(title).append(" | ").append(server).append(" | ");
     b.append(fmt(median(rs, ReadyMeasurement::readyMillis))).append(" | ");
     b.append(rs.stream().map(x -> fmt(x.readyMillis())).collect(Collectors.joining(", ")));
+    b.append(" | ").append(fmt(median(rs, ReadyMeasurement::listeningMillis)));
     b.append(" | ").append(fmt(median(rs, x -> mib(x.rssBytes()))));
     b.append(" | ").append(fmt(median(rs, x -> mib(x.pssBytes()))));
     b.append(" | ").append(fmt(median(rs, ReadyMeasurement::cpuSeconds))).append(" |\n");
@@ -198,11 +205,12 @@ final class Report {
   static String line(ReadyMeasurement r) {
     return String.format(
         Locale.ROOT,
-        "%-16s %-6s round %d: ready in %s ms, RSS %s MiB, PSS %s MiB, %s CPU s",
+        "%-16s %-6s round %d: ready in %s ms (port open at %s ms), RSS %s MiB, PSS %s MiB, %s CPU s",
         "start-to-ready",
         r.server(),
         r.round(),
         fmt(r.readyMillis()),
+        fmt(r.listeningMillis()),
         fmt(mib(r.rssBytes())),
         fmt(mib(r.pssBytes())),
         fmt(r.cpuSeconds()));

@@ -99,12 +99,13 @@ final class ServerProcess implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort);
     ProcStats stats = new ProcStats(process.pid(), clockTicks);
     try {
-      awaitReady(process, address, group, spawned, dir);
+      long listeningNanos = awaitReady(process, address, group, spawned, dir) - spawned;
       long readyNanos = System.nanoTime() - spawned;
       ReadyMeasurement ready =
           new ReadyMeasurement(
               name,
               round,
+              listeningNanos / 1e6,
               readyNanos / 1e6,
               stats.rssBytes(),
               stats.pssBytes(),
@@ -145,7 +146,8 @@ final class ServerProcess implements AutoCloseable {
     deleteTree(dir);
   }
 
-  private static void awaitReady(
+  // Returns when the client port first accepted a connection (System.nanoTime).
+  private static long awaitReady(
       Process process, InetSocketAddress address, EventLoopGroup group, long spawned, Path dir)
       throws IOException, InterruptedException {
     // A socket probe first: a gRPC channel that finds the port closed backs off for a second.
@@ -153,6 +155,7 @@ final class ServerProcess implements AutoCloseable {
       checkAlive(process, spawned, dir);
       Thread.sleep(2);
     }
+    long listening = System.nanoTime();
     RangeRequest probe =
         RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("bench-ready")).build();
     while (true) {
@@ -160,7 +163,7 @@ final class ServerProcess implements AutoCloseable {
       ManagedChannel channel = Connections.channel(group, address);
       try {
         KVGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS).range(probe);
-        return;
+        return listening;
       } catch (StatusRuntimeException notYet) {
         Thread.sleep(5);
       } finally {

@@ -87,7 +87,8 @@ final class WatchFanout implements Workload {
       double cpu0 = Double.NaN;
       long lastEnd = measureStart;
       long now;
-      while ((now = System.nanoTime()) < measureEnd) {
+      // At least one measured put, even when a cold server's first ones outlast the window.
+      while ((now = System.nanoTime()) < measureEnd || latencies.size() == 0) {
         if (now >= measureStart && Double.isNaN(cpu0)) {
           cpu0 = server.stats().cpuSeconds();
           now = System.nanoTime();
