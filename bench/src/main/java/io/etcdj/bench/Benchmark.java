@@ -13,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,7 +85,18 @@ public final class Benchmark {
       if (options.clientWarmup()) {
         System.out.println("warming the load generator up against etcd (not recorded)");
         Window once = new Window(Duration.ofMillis(1500), Duration.ofMillis(100));
-        session(ETCD, options.etcd(), 0, workloads, once, context, running, clockTicks, null, null);
+        session(
+            ETCD,
+            options.etcd(),
+            Map.of(),
+            0,
+            workloads,
+            once,
+            context,
+            running,
+            clockTicks,
+            null,
+            null);
       }
       for (int round = 1; round <= options.rounds(); round++) {
         for (String server : List.of(ETCD, ETCDJ)) {
@@ -92,6 +104,7 @@ public final class Benchmark {
           session(
               server,
               binary,
+              env(server, options),
               round,
               workloads,
               options.window(),
@@ -124,6 +137,7 @@ public final class Benchmark {
   private static void session(
       String server,
       Path binary,
+      Map<String, String> env,
       int round,
       List<Workload> workloads,
       Window window,
@@ -134,7 +148,7 @@ public final class Benchmark {
       List<ReadyMeasurement> readies)
       throws IOException, InterruptedException {
     try (ServerProcess p =
-        ServerProcess.start(server, binary, round, context.group(), clockTicks)) {
+        ServerProcess.start(server, binary, env, round, context.group(), clockTicks)) {
       running.set(p);
       if (readies != null) {
         readies.add(p.ready());
@@ -158,6 +172,14 @@ public final class Benchmark {
     } finally {
       running.set(null);
     }
+  }
+
+  // --etcdj-java-opts reaches etcdj's launcher as JAVA_OPTS (for profiling); etcd gets nothing.
+  private static Map<String, String> env(String server, Options options) {
+    if (server.equals(ETCDJ) && !options.etcdjJavaOpts().isEmpty()) {
+      return Map.of("JAVA_OPTS", options.etcdjJavaOpts());
+    }
+    return Map.of();
   }
 
   private static List<Workload> selected(List<Workload> all, Options options) {

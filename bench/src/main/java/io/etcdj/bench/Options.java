@@ -15,12 +15,14 @@ record Options(
     Path etcdj,
     Path out,
     String label,
+    String etcdjJavaOpts,
     Set<String> workloads) {
 
   static final String USAGE =
       """
       usage: Benchmark --etcdj PATH [--etcd /usr/bin/etcd] [--out FILE] [--quick] [--rounds N]
                        [--warmup SECONDS] [--measure SECONDS] [--workloads id,id,...] [--label TEXT]
+                       [--etcdj-java-opts OPTS]
         --etcdj      the distribution's bin/etcdj
         --etcd       the reference etcd 3.4 binary (default /usr/bin/etcd)
         --out        the Markdown file whose generated section is (re)written (default: none)
@@ -31,6 +33,8 @@ record Options(
         --measure    measured seconds per workload (default 4)
         --workloads  only these: put-1, put-100, range-l, range-s, txn-mixed, lease-keepalive, watch
         --label      how the report names the etcdj build (e.g. a commit)
+        --etcdj-java-opts  JAVA_OPTS for etcdj's launcher only, e.g. to record a JFR profile
+                     (the report says so: the two servers then differ by more than the binary)
       """;
 
   static Options parse(String[] args) {
@@ -42,6 +46,7 @@ record Options(
     Path etcdj = null;
     Path out = null;
     String label = "(unlabelled build)";
+    String etcdjJavaOpts = "";
     Set<String> workloads = new LinkedHashSet<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -54,6 +59,7 @@ record Options(
         case "--etcdj" -> etcdj = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--out" -> out = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--label" -> label = value(args, ++i, a);
+        case "--etcdj-java-opts" -> etcdjJavaOpts = value(args, ++i, a);
         case "--workloads" -> {
           for (String id : value(args, ++i, a).split(",")) {
             if (!id.isBlank()) {
@@ -82,6 +88,7 @@ record Options(
         etcdj,
         out,
         label,
+        etcdjJavaOpts,
         Set.copyOf(workloads));
   }
 

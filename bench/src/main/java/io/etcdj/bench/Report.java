@@ -58,6 +58,9 @@ final class Report {
     b.append("Figures are medians over rounds; `ratio` is etcdj's median over etcd's: above 1 ");
     b.append(
         "means more ops/s in the ops/s column, and slower, bigger or costlier in the others.\n\n");
+    if (!o.etcdjJavaOpts().isEmpty()) {
+      b.append("etcdj ran with `JAVA_OPTS=").append(o.etcdjJavaOpts()).append("`.\n\n");
+    }
     if (run.loaded()) {
       b.append(
           "**The machine was loaded during this run** (other people's builds and tests; load ");

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -58,7 +59,12 @@ final class ServerProcess implements AutoCloseable {
    * is spawned to that read's answer.
    */
   static ServerProcess start(
-      String name, Path binary, int round, EventLoopGroup group, long clockTicks)
+      String name,
+      Path binary,
+      Map<String, String> extraEnv,
+      int round,
+      EventLoopGroup group,
+      long clockTicks)
       throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("etcdj-bench-" + name + "-");
     int clientPort = freePort();
@@ -85,6 +91,7 @@ final class ServerProcess implements AutoCloseable {
     if (javaHome != null) {
       pb.environment().put("JAVA_HOME", javaHome);
     }
+    pb.environment().putAll(extraEnv);
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("server.log").toFile());
 

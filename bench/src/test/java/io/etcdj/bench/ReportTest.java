@@ -68,6 +68,16 @@ class ReportTest {
   }
 
   @Test
+  void javaOptsGoToEtcdjOnlyWhenGiven() {
+    Options plain = Options.parse(new String[] {"--etcdj", "/x"});
+    Options profiled =
+        Options.parse(new String[] {"--etcdj", "/x", "--etcdj-java-opts", "-XX:+UseG1GC"});
+
+    assertThat(plain.etcdjJavaOpts()).isEmpty();
+    assertThat(profiled.etcdjJavaOpts()).isEqualTo("-XX:+UseG1GC");
+  }
+
+  @Test
   void theDistributionPathIsRequired() {
     assertThatThrownBy(() -> Options.parse(new String[] {"--quick"}))
         .isInstanceOf(IllegalArgumentException.class)
