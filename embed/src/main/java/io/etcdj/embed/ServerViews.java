@@ -39,7 +39,7 @@ final class ServerViews implements ServerView, HealthProbes {
 
   @Override
   public List<AlarmMember> alarms() {
-    return List.of(); // no alarms are raised yet (quota and corruption checks are to come)
+    return server.alarms().list();
   }
 
   /** etcd proposes a v2 QGET; a linearizable read also needs a quorum's answer through raft. */

@@ -90,6 +90,20 @@ public final class BackendQuota {
     return LEASE_OVERHEAD;
   }
 
+  /**
+   * go-humanize's {@code Bytes}, as etcd logs quota sizes: SI units, one decimal below 10 ({@code
+   * 2.1 GB}, {@code 53 kB}, {@code 512 B}).
+   */
+  public static String humanBytes(long bytes) {
+    if (bytes < 10) {
+      return bytes + " B";
+    }
+    String[] sizes = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+    int e = (int) Math.floor(Math.log(bytes) / Math.log(1000));
+    double val = Math.floor(bytes / Math.pow(1000, e) * 10 + 0.5) / 10;
+    return String.format(java.util.Locale.ROOT, val < 10 ? "%.1f %s" : "%.0f %s", val, sizes[e]);
+  }
+
   private static int branchCost(List<RequestOp> ops) {
     int sum = 0;
     for (RequestOp u : ops) {

@@ -15,6 +15,7 @@ import io.etcdj.etcdserver.membership.MemberJson;
 import io.etcdj.etcdserver.membership.MembershipException;
 import io.etcdj.etcdserver.membership.MembershipKeys;
 import io.etcdj.etcdserver.membership.RaftCluster;
+import io.etcdj.etcdserver.v3alarm.AlarmStore;
 import io.etcdj.etcdserver.wait.Wait;
 import io.etcdj.etcdserver.wait.WaitTime;
 import io.etcdj.proto.etcdserverpb.InternalRaftRequest;
@@ -100,6 +101,7 @@ public final class EtcdServer implements AutoCloseable {
   private final WaitTime appliedWait = new WaitTime();
   private final ExecutorService applyExecutor;
   private final Applier applier;
+  private final Alarms alarms;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -136,6 +138,13 @@ public final class EtcdServer implements AutoCloseable {
     String hex = Long.toHexString(memberId);
     this.applyExecutor = Executors.newSingleThreadExecutor(daemon("etcd-apply-" + hex));
     this.applier = new Applier(store, this::term);
+    this.alarms =
+        new Alarms(
+            AlarmStore.open(store.backend()),
+            cfg.quotaBackendBytes(),
+            store.backend()::size,
+            memberId,
+            this::propose);
   }
 
   /**
@@ -365,6 +374,11 @@ public final class EtcdServer implements AutoCloseable {
 
   public RaftCluster cluster() {
     return cluster;
+  }
+
+  /** The alarms and the backend quota (Maintenance.Alarm, Status errors, /health, quota checks). */
+  public Alarms alarms() {
+    return alarms;
   }
 
   /** A header filler with this member's IDs, the raft term and the store revision. */
@@ -635,10 +649,11 @@ public final class EtcdServer implements AutoCloseable {
           if (!needResult && r.hasTxn()) {
             r = r.toBuilder().setTxn(EntryPayload.removeNeedlessRangeReqs(r.getTxn())).build();
           }
-          ar = applier.apply(a, r);
+          ar = alarms.apply(a, r, applier::apply);
         }
       }
-      if (ar != null) {
+      ApplyResult result = ar;
+      if (ar != null && !alarms.raiseOnNoSpace(ar, () -> wait.trigger(id, result))) {
         wait.trigger(id, ar);
       }
     }

@@ -1,6 +1,7 @@
 package io.etcdj.etcdserver.v3rpc;
 
 import io.etcdj.etcdserver.ApplyResult;
+import io.etcdj.etcdserver.BackendQuota;
 import io.etcdj.etcdserver.EtcdServer;
 import io.etcdj.etcdserver.ResponseHeaders;
 import io.etcdj.etcdserver.v3rpc.rpctypes.RpcError;
@@ -72,6 +73,9 @@ final class KvServer extends KVGrpc.KVImplBase {
 
   @Override
   public void put(PutRequest r, StreamObserver<PutResponse> out) {
+    if (Unary.overQuota(server, BackendQuota.cost(r), executor, out)) {
+      return;
+    }
     RpcError e = KeyRequests.checkPut(r);
     if (e != null) {
       out.onError(e.asException());
@@ -102,6 +106,9 @@ final class KvServer extends KVGrpc.KVImplBase {
 
   @Override
   public void txn(TxnRequest r, StreamObserver<TxnResponse> out) {
+    if (Unary.overQuota(server, BackendQuota.cost(r), executor, out)) {
+      return;
+    }
     RpcError e = KeyRequests.checkTxn(r, server.config().maxTxnOps());
     if (e != null) {
       out.onError(e.asException());

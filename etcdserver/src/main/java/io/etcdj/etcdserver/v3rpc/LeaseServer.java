@@ -1,6 +1,7 @@
 package io.etcdj.etcdserver.v3rpc;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import io.etcdj.etcdserver.BackendQuota;
 import io.etcdj.etcdserver.EtcdServer;
 import io.etcdj.etcdserver.ResponseHeaders;
 import io.etcdj.proto.etcdserverpb.InternalRaftRequest;
@@ -43,6 +44,9 @@ final class LeaseServer extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void leaseGrant(LeaseGrantRequest r, StreamObserver<LeaseGrantResponse> out) {
+    if (Unary.overQuota(server, BackendQuota.cost(r), executor, out)) {
+      return;
+    }
     LeaseGrantRequest req = r;
     // etcd: a lease ID of 0 asks the server to pick one (positive, from the request IDs).
     while (req.getID() == 0) {

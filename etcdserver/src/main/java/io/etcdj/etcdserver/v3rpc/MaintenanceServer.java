@@ -1,8 +1,10 @@
 package io.etcdj.etcdserver.v3rpc;
 
+import io.etcdj.etcdserver.AlarmText;
 import io.etcdj.etcdserver.EtcdServer;
 import io.etcdj.etcdserver.ResponseHeaders;
 import io.etcdj.etcdserver.ServerError;
+import io.etcdj.proto.etcdserverpb.AlarmMember;
 import io.etcdj.proto.etcdserverpb.AlarmRequest;
 import io.etcdj.proto.etcdserverpb.AlarmResponse;
 import io.etcdj.proto.etcdserverpb.DefragmentRequest;
@@ -22,9 +24,9 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 
 /**
- * The Maintenance service ({@code v3rpc/maintenance.go}): Status, Hash, HashKV, Snapshot (a bbolt
- * file, see {@link SnapshotSender}), Alarm (no alarms
- * are raised yet: the quota work brings NOSPACE), Defragment.
+ * The Maintenance service ({@code v3rpc/maintenance.go}): Status (with the raised alarms among its
+ * errors), Hash, HashKV, Snapshot (a bbolt file, see {@link SnapshotSender}), Alarm (through
+ * raft), Defragment.
  *
  * <p>Thread-safe; store work runs on the store executor.
  */
@@ -58,6 +60,9 @@ final class MaintenanceServer extends MaintenanceGrpc.MaintenanceImplBase {
                   .setIsLearner(false);
           if (server.leader() == 0) {
             b.addErrors(ServerError.NO_LEADER.text());
+          }
+          for (AlarmMember a : server.alarms().list()) {
+            b.addErrors(AlarmText.of(a));
           }
           return b.build();
         });
@@ -94,9 +99,8 @@ final class MaintenanceServer extends MaintenanceGrpc.MaintenanceImplBase {
 
   @Override
   public void alarm(AlarmRequest r, StreamObserver<AlarmResponse> out) {
-    // No alarm can be raised yet, so GET and DEACTIVATE see none, as etcd with no alarms answers.
-    out.onNext(AlarmResponse.newBuilder().setHeader(hdr.fresh()).build());
-    out.onCompleted();
+    // Through raft, and answered as applied: etcd's AlarmResponse carries no header.
+    Unary.reply(server.alarms().alarm(r), executor, out);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.etcdj.etcdserver.v3rpc;
 
+import io.etcdj.etcdserver.EtcdServer;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,20 @@ final class Unary {
           out.onNext(v);
           out.onCompleted();
         });
+  }
+
+  /**
+   * etcd's {@code quotaKVServer}/{@code quotaLeaseServer}: before anything else about a Put, Txn or
+   * LeaseGrant, its {@code cost} must fit the backend quota. Returns false when it does; otherwise
+   * answers the call with the quota check's error (after NOSPACE is raised) and returns true.
+   */
+  static boolean overQuota(EtcdServer server, int cost, Executor executor, StreamObserver<?> out) {
+    CompletableFuture<Void> q = server.alarms().checkQuota(cost);
+    if (q.isDone() && !q.isCompletedExceptionally()) {
+      return false;
+    }
+    q.whenCompleteAsync((v, err) -> out.onError(GrpcErrors.toException(err)), executor);
+    return true;
   }
 
   /** Answers when {@code f} completes (continuing on {@code executor}). */

@@ -59,7 +59,10 @@ public interface Backend extends AutoCloseable {
    */
   int hash(Set<IgnoreKey> ignores);
 
-  /** Bytes the backend file occupies on disk. */
+  /**
+   * The backend's size as etcd reports it (Status {@code dbSize}) and its space quota counts it:
+   * in-use plus free pages, so compaction alone does not shrink it and defrag does, as bbolt's.
+   */
   long size();
 
   /** Bytes of pages holding data (LMDB pages in use × page size). */

@@ -75,6 +75,11 @@ interface LmdbStore extends AutoCloseable {
   /** Bytes of pages reachable from the committed trees. */
   long sizeInUse();
 
+  /** LMDB's page size (the OS page size). */
+  default long pageSize() {
+    return 4096;
+  }
+
   /** Writes a compacted consistent copy to {@code dest}, which must not exist. */
   void copyTo(Path dest);
 

@@ -145,6 +145,11 @@ final class TypedLmdbStore<T> implements LmdbStore {
   }
 
   @Override
+  public long pageSize() {
+    return env.stat().pageSize;
+  }
+
+  @Override
   public long sizeInUse() {
     Stat main = env.stat();
     long pages = 2 + main.branchPages + main.leafPages + main.overflowPages; // 2 meta pages

@@ -62,6 +62,25 @@ class LmdbBackendTest {
     assertThat(readAll(again, Bucket.LEASE)).isEmpty();
   }
 
+  /**
+   * Status's dbSize: the file less the pages LMDB keeps for its older meta page, never below the
+   * pages in use, so a small database does not settle bigger than bbolt's after a defrag.
+   */
+  @Test
+  void sizeLeavesOutThePagesKeptForTheOlderMetaPageButNeverGoesBelowInUse() throws Exception {
+    LmdbBackend be = open();
+    for (int i = 0; i < 20; i++) {
+      put(be, Bucket.META, "consistent_index", Integer.toString(i));
+      be.forceCommit();
+      long file = java.nio.file.Files.size(dir.resolve("member/snap/db"));
+      assertThat(be.size())
+          .isEqualTo(Math.max(be.sizeInUse(), file - LmdbBackend.RETAINED_PAGES * 4096L));
+      assertThat(be.sizeInUse()).isLessThanOrEqualTo(be.size());
+    }
+    be.defrag();
+    assertThat(be.size()).isEqualTo(be.sizeInUse());
+  }
+
   /** TestBackendClose: closing commits the pending batch. */
   @Test
   void closeCommitsPendingBatch() {
