@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
  * @param wallClockMillis Unix milliseconds, for the request ID generator's start time
  * @param unsafeNoFsync {@code --unsafe-no-fsync}
  * @param random raft's randomized election timeouts
+ * @param housekeeping auto-compaction, watch progress, lease checkpoints, purging, corruption
+ *     checks
  */
 public record EtcdServerConfig(
     String name,
@@ -44,7 +46,8 @@ public record EtcdServerConfig(
     ScheduledExecutorService scheduler,
     LongSupplier wallClockMillis,
     boolean unsafeNoFsync,
-    Random random) {
+    Random random,
+    HousekeepingConfig housekeeping) {
 
   /** {@code DefaultSnapshotCount}. */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
@@ -61,6 +64,7 @@ public record EtcdServerConfig(
     requireNonNull(scheduler, "scheduler");
     requireNonNull(wallClockMillis, "wallClockMillis");
     requireNonNull(random, "random");
+    requireNonNull(housekeeping, "housekeeping");
   }
 
   public ServerTimeouts timeouts() {
@@ -103,6 +107,7 @@ public record EtcdServerConfig(
     private LongSupplier wallClockMillis = System::currentTimeMillis;
     private boolean unsafeNoFsync;
     private Random random;
+    private HousekeepingConfig housekeeping = HousekeepingConfig.DEFAULT;
 
     private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
       this.name = name;
@@ -166,6 +171,11 @@ public record EtcdServerConfig(
       return this;
     }
 
+    public Builder housekeeping(HousekeepingConfig v) {
+      housekeeping = v;
+      return this;
+    }
+
     public EtcdServerConfig build() {
       return new EtcdServerConfig(
           name,
@@ -181,7 +191,8 @@ public record EtcdServerConfig(
           scheduler,
           wallClockMillis,
           unsafeNoFsync,
-          random == null ? new Random() : random);
+          random == null ? new Random() : random,
+          housekeeping);
     }
   }
 }
