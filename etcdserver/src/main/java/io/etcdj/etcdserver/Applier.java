@@ -9,6 +9,9 @@ import io.etcdj.proto.etcdserverpb.Compare;
 import io.etcdj.proto.etcdserverpb.DeleteRangeRequest;
 import io.etcdj.proto.etcdserverpb.DeleteRangeResponse;
 import io.etcdj.proto.etcdserverpb.InternalRaftRequest;
+import io.etcdj.proto.etcdserverpb.LeaseCheckpoint;
+import io.etcdj.proto.etcdserverpb.LeaseCheckpointRequest;
+import io.etcdj.proto.etcdserverpb.LeaseCheckpointResponse;
 import io.etcdj.proto.etcdserverpb.LeaseGrantRequest;
 import io.etcdj.proto.etcdserverpb.LeaseGrantResponse;
 import io.etcdj.proto.etcdserverpb.LeaseRevokeResponse;
@@ -86,6 +89,9 @@ final class Applier {
       if (r.hasLeaseRevoke()) {
         a.revokeLease(r.getLeaseRevoke().getID());
         return ApplyResult.of(LeaseRevokeResponse.newBuilder().setHeader(newHeader()).build());
+      }
+      if (r.hasLeaseCheckpoint()) {
+        return leaseCheckpoint(a, r.getLeaseCheckpoint());
       }
       return ApplyResult.failed(ServerError.UNKNOWN_METHOD.exception());
     } catch (MvccException | LeaseException | EtcdServerException e) {
@@ -425,5 +431,18 @@ final class Applier {
         .setTTL(l.ttl())
         .setHeader(newHeader())
         .build();
+  }
+
+  /** {@code applierV3backend.LeaseCheckpoint}: the first unknown lease's error stops it. */
+  private ApplyResult leaseCheckpoint(ApplyTxn a, LeaseCheckpointRequest lc) {
+    for (LeaseCheckpoint c : lc.getCheckpointsList()) {
+      try {
+        a.checkpointLease(c.getID(), c.getRemainingTTL());
+      } catch (LeaseException e) {
+        return new ApplyResult(
+            LeaseCheckpointResponse.newBuilder().setHeader(newHeader()).build(), e, null);
+      }
+    }
+    return ApplyResult.of(LeaseCheckpointResponse.newBuilder().setHeader(newHeader()).build());
   }
 }

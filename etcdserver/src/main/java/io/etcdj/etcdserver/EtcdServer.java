@@ -108,6 +108,10 @@ public final class EtcdServer implements AutoCloseable {
 
   private RaftNode raftNode;
   private Node node;
+  private final CorruptionCheck corruption;
+  private final Housekeeping housekeeping;
+  private LeadershipCheck leadership;
+  private LeaseRevoker leaseRevoker;
   // Completed once node and reads are set; the apply thread waits for it before its first entry.
   private final CompletableFuture<Void> raftStarted = new CompletableFuture<>();
   private LinearizableReads reads;
@@ -145,6 +149,18 @@ public final class EtcdServer implements AutoCloseable {
             store.backend()::size,
             memberId,
             this::propose);
+    this.corruption =
+        new CorruptionCheck(
+            memberId, store, rev -> List.of(), this::linearizableReadNotify, this::raiseAlarm);
+    this.housekeeping =
+        new Housekeeping(
+            cfg,
+            memberId,
+            Executors.newSingleThreadExecutor(daemon("etcd-housekeeping-" + hex)),
+            Housekeeping.compactorFor(cfg, store::rev, this::compact, System::nanoTime),
+            corruption::checkHashKv,
+            this::isLeader,
+            raftStorage.wal()::holdsLock);
   }
 
   /**
@@ -247,6 +263,15 @@ public final class EtcdServer implements AutoCloseable {
         Long.toHexString(id),
         Long.toHexString(cid),
         r.hardState().getCommit());
+    if (cfg.housekeeping().initialCorruptCheck()) {
+      // etcd checks a member that was initialized before, before it starts (embed StartEtcd).
+      try {
+        s.corruption.checkInitial(cfg.timeouts().requestTimeout());
+      } catch (IOException e) {
+        s.stop();
+        throw e;
+      }
+    }
     s.startOrStop(r.hardState(), r.appliedFloor(), null);
     return s;
   }
@@ -265,8 +290,11 @@ public final class EtcdServer implements AutoCloseable {
     BackendConfig bc =
         BackendConfig.builder(cfg.backendPath()).memberId(Long.toHexString(memberId)).build();
     long minTtl = LessorConfig.minLeaseTtlFor(cfg.electionTicks(), Duration.ofMillis(cfg.tickMs()));
-    return NodeStore.open(
-        NodeStoreConfig.builder(bc).lessor(LessorConfig.withMinLeaseTtl(minTtl)).build());
+    LessorConfig lc =
+        LessorConfig.withMinLeaseTtl(minTtl)
+            .withCheckpointInterval(cfg.housekeeping().leaseCheckpointInterval())
+            .withCheckpointPersist(cfg.housekeeping().leaseCheckpointPersist());
+    return NodeStore.open(NodeStoreConfig.builder(bc).lessor(lc).build());
   }
 
   private void startRaft(HardState hs, long applied, List<Peer> peers) throws IOException {
@@ -307,6 +335,7 @@ public final class EtcdServer implements AutoCloseable {
     reads =
         new LinearizableReads(
             node, ids, appliedWait, cfg.scheduler(), cfg.timeouts().requestTimeout());
+    startLeaseDuties();
     raftStarted.complete(null);
     // etcd's InitialElectionTickAdvance: a member with no peers to hear from campaigns after one
     // more tick instead of a whole election timeout.
@@ -325,7 +354,65 @@ public final class EtcdServer implements AutoCloseable {
                   LEASE_LOOP_INTERVAL.toMillis(),
                   TimeUnit.MILLISECONDS));
     }
+    housekeeping.start();
+    housekeeping.leadershipChanged();
     publish();
+  }
+
+  /** The 3.4.31 leadership check before lease revokes and checkpoints, and the checkpointer. */
+  private void startLeaseDuties() {
+    leadership =
+        new LeadershipCheck(
+            memberId,
+            node::lastTickNanos,
+            System::nanoTime,
+            cfg.tickMs(),
+            this::linearizableReadNotify,
+            this::leader);
+    leaseRevoker =
+        new LeaseRevoker(
+            memberId,
+            leadership::ensure,
+            id ->
+                propose(
+                        InternalRaftRequest.newBuilder()
+                            .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id))
+                            .build())
+                    .thenApply(EtcdServer::orThrow),
+            stopped::get);
+    if (cfg.housekeeping().enableLeaseCheckpoint()) {
+      store.lessor().setCheckpointer(new LeaseCheckpoints(memberId, leadership, this::propose));
+    }
+  }
+
+  /** The auto-compactor's compaction: through raft, failing with the apply error. */
+  private CompletableFuture<?> compact(long rev) {
+    return propose(
+            InternalRaftRequest.newBuilder()
+                .setCompaction(
+                    io.etcdj.proto.etcdserverpb.CompactionRequest.newBuilder().setRevision(rev))
+                .build())
+        .thenApply(EtcdServer::orThrow);
+  }
+
+  /** etcd's corruption alarm goes through raft like any alarm request. */
+  private void raiseAlarm(io.etcdj.proto.etcdserverpb.AlarmRequest a) {
+    propose(InternalRaftRequest.newBuilder().setAlarm(a).build())
+        .whenComplete(
+            (ar, err) -> {
+              if (err != null) {
+                LOG.atWarn()
+                    .addKeyValue("error", Failures.message(err))
+                    .log("failed to raise the corruption alarm");
+              }
+            });
+  }
+
+  private static ApplyResult orThrow(ApplyResult ar) {
+    if (ar.error() != null) {
+      throw new CompletionException(ar.error());
+    }
+    return ar;
   }
 
   // ---- accessors for the gRPC layer and embed ----
@@ -533,6 +620,7 @@ public final class EtcdServer implements AutoCloseable {
     if (!leader) {
       store.lessor().demote();
     }
+    housekeeping.leadershipChanged();
   }
 
   /** etcd's {@code run} loop's expired-lease branch: the leader revokes through raft. */
@@ -542,19 +630,7 @@ public final class EtcdServer implements AutoCloseable {
     }
     try {
       store.lessor().run();
-      for (Lease l : store.lessor().pollExpiredLeases()) {
-        propose(
-                InternalRaftRequest.newBuilder()
-                    .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(l.id()))
-                    .build())
-            .whenComplete(
-                (ar, err) -> {
-                  if (err != null) {
-                    LOG.warn(
-                        "failed to revoke lease {}: {}", Long.toHexString(l.id()), err.toString());
-                  }
-                });
-      }
+      leaseRevoker.revoke(store.lessor().pollExpiredLeases().stream().map(Lease::id).toList());
     } catch (RuntimeException e) {
       LOG.warn("lease loop failed", e);
     }
@@ -753,6 +829,7 @@ public final class EtcdServer implements AutoCloseable {
     synchronized (timers) {
       timers.forEach(t -> t.cancel(false));
     }
+    housekeeping.stop();
     if (reads != null) {
       reads.stop(ServerError.STOPPED.exception());
     }

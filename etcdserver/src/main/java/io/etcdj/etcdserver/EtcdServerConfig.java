@@ -31,6 +31,8 @@ import java.util.function.LongSupplier;
  * @param random raft's randomized election timeouts
  * @param quotaBackendBytes {@code --quota-backend-bytes}: 0 means {@link
  *     BackendQuota#DEFAULT_QUOTA_BYTES}, negative disables the quota
+ * @param housekeeping auto-compaction, watch progress, lease checkpoints, purging, corruption
+ *     checks
  */
 public record EtcdServerConfig(
     String name,
@@ -47,7 +49,8 @@ public record EtcdServerConfig(
     LongSupplier wallClockMillis,
     boolean unsafeNoFsync,
     Random random,
-    long quotaBackendBytes) {
+    long quotaBackendBytes,
+    HousekeepingConfig housekeeping) {
 
   /** {@code DefaultSnapshotCount}. */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
@@ -64,6 +67,7 @@ public record EtcdServerConfig(
     requireNonNull(scheduler, "scheduler");
     requireNonNull(wallClockMillis, "wallClockMillis");
     requireNonNull(random, "random");
+    requireNonNull(housekeeping, "housekeeping");
   }
 
   public ServerTimeouts timeouts() {
@@ -107,6 +111,7 @@ public record EtcdServerConfig(
     private boolean unsafeNoFsync;
     private Random random;
     private long quotaBackendBytes;
+    private HousekeepingConfig housekeeping = HousekeepingConfig.DEFAULT;
 
     private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
       this.name = name;
@@ -175,6 +180,11 @@ public record EtcdServerConfig(
       return this;
     }
 
+    public Builder housekeeping(HousekeepingConfig v) {
+      housekeeping = v;
+      return this;
+    }
+
     public EtcdServerConfig build() {
       return new EtcdServerConfig(
           name,
@@ -191,7 +201,8 @@ public record EtcdServerConfig(
           wallClockMillis,
           unsafeNoFsync,
           random == null ? new Random() : random,
-          quotaBackendBytes);
+          quotaBackendBytes,
+          housekeeping);
     }
   }
 }

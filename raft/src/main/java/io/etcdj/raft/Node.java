@@ -86,6 +86,9 @@ public final class Node implements AutoCloseable {
   /** Published by the loop for the tick warning, which must not read raft's fields. */
   private volatile boolean leading;
 
+  /** When the loop last processed a tick (etcd raftNode's {@code latestTickTs}). */
+  private volatile long lastTickNanos;
+
   // Owned by the loop thread.
   private final ArrayDeque<Proposal> waitingForLeader = new ArrayDeque<>();
   private Ready inProgress;
@@ -101,6 +104,7 @@ public final class Node implements AutoCloseable {
     this.handler = b.handler;
     this.spinNanos = b.spinNanos;
     this.thread = b.threadFactory.newThread(this::run);
+    this.lastTickNanos = nanoClock.getAsLong();
   }
 
   /** Options for a Node; {@link #start} or {@link #restart} builds and starts it. */
@@ -195,6 +199,15 @@ public final class Node implements AutoCloseable {
       }
     } while (!pendingTicks.compareAndSet(n, n + 1));
     wakeLoop();
+  }
+
+  /**
+   * The node clock's reading when the loop last processed a tick, or when the node was built. A
+   * loop stuck in its Ready handler (say on a slow disk) stops advancing it, which is how etcd
+   * tells that a leader may no longer be one (its {@code ensureLeadership}, 3.4.31).
+   */
+  public long lastTickNanos() {
+    return lastTickNanos;
   }
 
   /** Starts an election. */
@@ -595,6 +608,9 @@ public final class Node implements AutoCloseable {
     for (int i = 0; i < ticks; i++) {
       rn.tick();
       worked = true;
+    }
+    if (ticks > 0) {
+      lastTickNanos = nanoClock.getAsLong();
     }
     for (int i = 0; i < MAX_BATCH; i++) {
       Work w = inbox.poll();

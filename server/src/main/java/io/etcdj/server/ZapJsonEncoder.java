@@ -89,7 +89,8 @@ final class ZapJsonEncoder extends LineEncoder {
         || v instanceof Integer
         || v instanceof Long
         || v instanceof Short
-        || v instanceof Byte) {
+        || v instanceof Byte
+        || v instanceof java.math.BigInteger) {
       sb.append(v);
     } else if (v instanceof Double d && !d.isNaN() && !d.isInfinite()) {
       sb.append(d);

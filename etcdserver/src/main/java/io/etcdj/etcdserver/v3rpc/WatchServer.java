@@ -3,6 +3,7 @@ package io.etcdj.etcdserver.v3rpc;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.etcdj.etcdserver.EtcdServer;
+import io.etcdj.etcdserver.v3rpc.rpctypes.RpcError;
 import io.etcdj.proto.etcdserverpb.ResponseHeader;
 import io.etcdj.proto.etcdserverpb.WatchCancelRequest;
 import io.etcdj.proto.etcdserverpb.WatchCreateRequest;
@@ -14,6 +15,7 @@ import io.etcdj.storage.mvcc.WatchException;
 import io.etcdj.storage.mvcc.WatchStream;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +37,13 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
 
   private final EtcdServer server;
   private final Executor executor;
+  private final Duration progressInterval;
 
   WatchServer(EtcdServer server, Executor executor) {
     this.server = server;
     this.executor = executor;
+    this.progressInterval =
+        WatchProgress.reportInterval(server.config().housekeeping().watchProgressNotifyInterval());
   }
 
   @Override
@@ -50,6 +55,13 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
     private final StreamObserver<WatchResponse> out;
     private final Executor serial = MoreExecutors.newSequentialExecutor(executor);
     private final WatchStream ws = server.store().newWatchStream();
+    private final WatchProgress progress =
+        new WatchProgress(
+            server.config().scheduler(),
+            serial,
+            progressInterval,
+            server.config().random(),
+            id -> ws.requestProgress(id));
 
     // Touched only by tasks on `serial`.
     private final Set<Long> fragment = new HashSet<>();
@@ -110,10 +122,20 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
       if (c.getKey().isEmpty()) {
         c = c.toBuilder().setKey(ZERO).build(); // "\0" is the smallest key
       }
-      long wsrev = ws.rev();
-      if (c.getStartRevision() == 0) {
-        c = c.toBuilder().setStartRevision(wsrev + 1).build();
+      if (c.getStartRevision() < 0) {
+        // etcd 3.4.45: a negative start revision is refused as compacted, without a watcher.
+        send(
+            WatchResponse.newBuilder()
+                .setHeader(header(ws.rev()))
+                .setWatchId(-1)
+                .setCreated(true)
+                .setCanceled(true)
+                .setCancelReason(RpcError.COMPACTED.description())
+                .build());
+        return;
       }
+      // etcd 3.4.45 hands a start revision of 0 to the store as is, which then starts from now;
+      // the watcher keeps 0 as its start, so a progress request is answered at once.
       long id;
       String cancelReason = null;
       try {
@@ -121,13 +143,16 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
         if (c.getFragment()) {
           fragment.add(id);
         }
+        if (c.getProgressNotify()) {
+          progress.watching(id);
+        }
       } catch (WatchException e) {
         id = -1;
         cancelReason = e.getMessage();
       }
       WatchResponse.Builder wr =
           WatchResponse.newBuilder()
-              .setHeader(header(wsrev))
+              .setHeader(header(ws.rev()))
               .setWatchId(id)
               .setCreated(true)
               .setCanceled(cancelReason != null);
@@ -145,6 +170,7 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
         return; // etcd sends nothing for an unknown id
       }
       fragment.remove(id);
+      progress.canceled(id);
       send(
           WatchResponse.newBuilder()
               .setHeader(header(ws.rev()))
@@ -166,6 +192,9 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
                 .build();
         if (r.compactRevision() != 0) {
           fragment.remove(r.watchId());
+        }
+        if (!r.events().isEmpty()) {
+          progress.sentEvents(r.watchId());
         }
         if (fragment.contains(r.watchId())) {
           sendFragments(wr);
@@ -216,6 +245,7 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
     private void close() {
       if (!closed) {
         closed = true;
+        progress.stop();
         ws.close();
       }
     }

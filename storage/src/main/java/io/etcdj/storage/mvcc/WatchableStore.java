@@ -357,7 +357,7 @@ public final class WatchableStore implements AutoCloseable {
       long cur = kv.readStable(WatchableBacking.RevisionView::currentRev);
       boolean fromNow = startRev == 0 || startRev > cur;
       long minRev = fromNow ? Math.max(cur + 1, startRev) : startRev;
-      Watcher w = new Watcher(key, end, id, minRev, filters, queue);
+      Watcher w = new Watcher(key, end, id, startRev, minRev, filters, queue);
       (fromNow ? synced : unsynced).add(w);
       return w;
     } finally {
@@ -394,15 +394,16 @@ public final class WatchableStore implements AutoCloseable {
   }
 
   /**
-   * Sends {@code w} a progress notification (no events, the current revision) if it is synced; an
-   * unsynced watcher will get events first, which carry the progress anyway.
+   * Sends {@code w} a progress notification (no events, the current revision) if it is synced and
+   * the current revision has reached its start revision; an unsynced watcher will get events first,
+   * which carry the progress anyway (etcd 3.4.45's {@code progressIfSync}).
    */
   void progress(Watcher w) {
     mu.lock();
     try {
-      if (synced.contains(w)) {
-        w.send(
-            WatchResponse.progress(w.id, kv.readStable(WatchableBacking.RevisionView::currentRev)));
+      long rev = kv.readStable(WatchableBacking.RevisionView::currentRev);
+      if (isInSync(w, rev)) {
+        w.send(WatchResponse.progress(w.id, rev));
       }
     } finally {
       mu.unlock();
@@ -410,24 +411,35 @@ public final class WatchableStore implements AutoCloseable {
   }
 
   /**
-   * If every watcher of a stream is synced, queues one stream-wide progress notification (watch id
-   * -1) on {@code queue} and returns true; otherwise sends nothing and returns false (etcd 3.5's
-   * {@code progressAll}: a revision is only promised once all of the stream's watchers reached it).
+   * If every watcher of a stream is synced and at or past its start revision, queues one
+   * stream-wide progress notification (watch id -1) on {@code queue} and returns true; otherwise
+   * sends nothing and returns false (etcd 3.4.45's {@code progressAll}: a revision is only promised
+   * once all of the stream's watchers reached it). A stream without watchers gets nothing, as in
+   * etcd 3.4.45, where the notification rides on the first watcher's channel.
    */
   boolean progressAll(Iterable<Watcher> watchers, WatchResponseQueue queue) {
     mu.lock();
     try {
+      long rev = kv.readStable(WatchableBacking.RevisionView::currentRev);
+      boolean any = false;
       for (Watcher w : watchers) {
-        if (!synced.contains(w)) {
+        if (!isInSync(w, rev)) {
           return false;
         }
+        any = true;
       }
-      long rev = kv.readStable(WatchableBacking.RevisionView::currentRev);
-      queue.offer(WatchResponse.progress(WatchStream.INVALID_WATCH_ID, rev));
+      if (any) {
+        queue.offer(WatchResponse.progress(WatchStream.INVALID_WATCH_ID, rev));
+      }
       return true;
     } finally {
       mu.unlock();
     }
+  }
+
+  @GuardedBy("mu")
+  private boolean isInSync(Watcher w, long rev) {
+    return synced.contains(w) && rev >= w.startRev;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,13 @@ final class Watcher {
   final ByteString end;
 
   final long id;
+
+  /**
+   * The revision the watch was asked to start at, 0 for "from now on" (etcd 3.4.45's {@code
+   * startRev}): no progress notification promises a revision below it.
+   */
+  final long startRev;
+
   private final WatchFilter[] filters;
   private final WatchResponseQueue queue;
 
@@ -48,9 +55,21 @@ final class Watcher {
       long minRev,
       WatchFilter[] filters,
       WatchResponseQueue queue) {
+    this(key, end, id, 0, minRev, filters, queue);
+  }
+
+  Watcher(
+      ByteString key,
+      ByteString end,
+      long id,
+      long startRev,
+      long minRev,
+      WatchFilter[] filters,
+      WatchResponseQueue queue) {
     this.key = key;
     this.end = end;
     this.id = id;
+    this.startRev = startRev;
     this.minRev = minRev;
     this.filters = filters.clone();
     this.queue = queue;

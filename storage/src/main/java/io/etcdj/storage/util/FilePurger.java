@@ -45,6 +45,16 @@ public final class FilePurger {
    */
   public static List<String> purgeOnce(
       Path dir, String suffix, int max, Predicate<Path> heldInProcess) throws IOException {
+    return purgeOnce(dir, suffix, max, heldInProcess, true);
+  }
+
+  /**
+   * One purge pass; with {@code flock} false a file is deleted without first taking its lock (etcd
+   * 3.4.45's {@code PurgeFileWithoutFlock}, which it uses for snapshot files: nothing locks them).
+   */
+  public static List<String> purgeOnce(
+      Path dir, String suffix, int max, Predicate<Path> heldInProcess, boolean flock)
+      throws IOException {
     List<String> names = new ArrayList<>();
     for (String n : Files2.sortedNames(dir)) {
       if (n.endsWith(suffix)) {
@@ -55,15 +65,18 @@ public final class FilePurger {
     int i = 0;
     while (names.size() - i > max) {
       Path f = dir.resolve(names.get(i));
-      if (heldInProcess.test(f)) {
-        log.debug("{} is in use in this process; stop purging", f);
+      if (flock && (heldInProcess.test(f) || !deleteIfUnlocked(f))) {
+        // etcd's TryLockFile fails with ErrLocked: the file is in use; stop here.
+        log.atWarn()
+            .addKeyValue("path", f.toString())
+            .addKeyValue("error", "fileutil: file already locked")
+            .log("failed to lock file");
         break;
       }
-      if (!deleteIfUnlocked(f)) {
-        log.warn("failed to lock file {}; stop purging", f);
-        break;
+      if (!flock) {
+        Files.delete(f);
       }
-      log.info("purged {}", f);
+      log.atInfo().addKeyValue("path", f.toString()).log("purged");
       purged.add(names.get(i));
       i++;
     }

@@ -425,9 +425,38 @@ class WatchableStoreTest {
     assertThat(ws.requestProgressAll()).isTrue();
     assertThat(ws.poll())
         .isEqualTo(new WatchResponse(WatchStream.INVALID_WATCH_ID, List.of(), 1, 0));
+    // etcd 3.4.45: the notification rides on a watcher of the stream; without one nothing is sent.
     WatchStream empty = store.newWatchStream();
     assertThat(empty.requestProgressAll()).isTrue();
-    assertThat(empty.poll().revision()).isEqualTo(1);
+    assertThat(empty.poll()).isNull();
+  }
+
+  /** etcd 3.4.45 progressIfSync: no progress promises a revision below a watcher's start. */
+  @Test
+  void aWatcherStartingInTheFutureGetsNoProgressUntilTheStoreReachesItsStart() throws Exception {
+    kv.put("foo", "bar");
+    WatchStream ws = store.newWatchStream();
+    long id = ws.watch(0, bs("foo"), null, 3);
+    ws.requestProgress(id);
+    assertThat(ws.requestProgressAll()).isFalse();
+    assertThat(ws.poll()).isNull();
+    kv.put("x", "1");
+    kv.put("x", "2");
+    drain(ws);
+    ws.requestProgress(id);
+    assertThat(ws.poll()).isEqualTo(new WatchResponse(id, List.of(), 3, 0));
+    assertThat(ws.requestProgressAll()).isTrue();
+    assertThat(ws.poll())
+        .isEqualTo(new WatchResponse(WatchStream.INVALID_WATCH_ID, List.of(), 3, 0));
+  }
+
+  @Test
+  void aWatcherFromNowReportsProgressAtOnce() throws Exception {
+    kv.put("foo", "bar");
+    WatchStream ws = store.newWatchStream();
+    long id = ws.watch(0, bs("foo"), null, 0);
+    ws.requestProgress(id);
+    assertThat(ws.poll()).isEqualTo(new WatchResponse(id, List.of(), 1, 0));
   }
 
   /**
