@@ -46,8 +46,15 @@ final class HttpAdapter {
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
+      // A client that goes away before the answer cancels it (the gateway then cancels its gRPC
+      // call: a waiting Lock or Campaign gives up its place, as etcd's request context does).
+      CompletableFuture<HttpResponse> pending = f;
+      ex.closeFuture().thenRun(() -> pending.cancel(false));
       f.whenComplete(
           (resp, err) -> {
+            if (pending.isCancelled()) {
+              return; // nobody to answer
+            }
             if (err != null) {
               log.warn("HTTP handler for {} failed", ex.path(), err);
               resp = PlainText.error(500, "Internal Server Error");

@@ -48,8 +48,8 @@ final class NodeServices implements AutoCloseable {
   private final MetricsHandler metricsHandler;
   private final ClientHandlers clientHandlers;
   private final PeerHandlers peerHandlers;
-  private final Server gatewayServer;
-  private final ManagedChannel gatewayChannel;
+  private final Server selfServer;
+  private final ManagedChannel selfChannel;
   private final GrpcGateway gateway;
 
   NodeServices(
@@ -57,7 +57,14 @@ final class NodeServices implements AutoCloseable {
       throws IOException {
     this.cfg = cfg;
     this.scheduler = scheduler;
-    this.services = V3Rpc.services(server, storeExecutor);
+    // Lock and Election run over a client of the member's own services (etcd's v3client), here an
+    // in-process channel; the gateway calls the services through it too, as etcd's dials its port.
+    String name =
+        "etcdj-self-" + Long.toHexString(server.memberId()) + "-" + NAMES.incrementAndGet();
+    this.selfChannel = InProcessChannelBuilder.forName(name).executor(storeExecutor).build();
+    List<BindableService> all = new ArrayList<>(V3Rpc.services(server, storeExecutor));
+    all.addAll(V3Rpc.concurrencyServices(selfChannel));
+    this.services = List.copyOf(all);
     this.interceptors = V3Rpc.interceptors();
     this.views = new ServerViews(server);
     this.metrics =
@@ -74,21 +81,11 @@ final class NodeServices implements AutoCloseable {
             scheduler,
             metrics.healthSuccess,
             metrics.healthFailures);
-    if (cfg.enableGrpcGateway()) {
-      // The gateway calls the services in-process, as etcd's gateway dials its own port.
-      String name =
-          "etcdj-gateway-" + Long.toHexString(server.memberId()) + "-" + NAMES.incrementAndGet();
-      InProcessServerBuilder b = InProcessServerBuilder.forName(name).executor(storeExecutor);
-      services.forEach(s -> b.addService(ServerInterceptors.intercept(s, interceptors)));
-      b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
-      gatewayServer = b.build().start();
-      gatewayChannel = InProcessChannelBuilder.forName(name).executor(storeExecutor).build();
-      gateway = new GrpcGateway(gatewayChannel);
-    } else {
-      gatewayServer = null;
-      gatewayChannel = null;
-      gateway = null;
-    }
+    InProcessServerBuilder b = InProcessServerBuilder.forName(name).executor(storeExecutor);
+    services.forEach(s -> b.addService(ServerInterceptors.intercept(s, interceptors)));
+    b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
+    selfServer = b.build().start();
+    gateway = cfg.enableGrpcGateway() ? new GrpcGateway(selfChannel) : null;
   }
 
   /** v3rpc.Server's options, plus embed's keepalive policy. */
@@ -146,9 +143,7 @@ final class NodeServices implements AutoCloseable {
 
   @Override
   public void close() {
-    if (gatewayChannel != null) {
-      gatewayChannel.shutdownNow();
-      gatewayServer.shutdownNow();
-    }
+    selfChannel.shutdownNow();
+    selfServer.shutdownNow();
   }
 }

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.etcdj.proto.etcdserverpb.KVGrpc;
+import io.etcdj.proto.etcdserverpb.LeaseGrantRequest;
+import io.etcdj.proto.etcdserverpb.LeaseGrpc;
 import io.etcdj.proto.etcdserverpb.PutRequest;
 import io.etcdj.proto.etcdserverpb.RangeRequest;
 import io.etcdj.proto.etcdserverpb.RangeResponse;
+import io.etcdj.proto.v3lockpb.LockGrpc;
+import io.etcdj.proto.v3lockpb.LockRequest;
+import io.etcdj.proto.v3lockpb.LockResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +80,65 @@ class EtcdTest {
           .isEqualTo("200 {\"etcdserver\":\"3.4.31\",\"etcdcluster\":\"3.4.0\"}");
       assertThat(http(peer, "GET", "/raft", null)).startsWith("405 ");
       assertThat(http(peer, "GET", "/health", null)).isEqualTo("404 404 page not found\n");
+    }
+  }
+
+  @Test
+  void lockAndElectionAnswerOnTheClientPortAndAGatewayWaiterThatGoesAwayLeavesTheQueue()
+      throws Exception {
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress(u.getHost(), u.getPort()).usePlaintext().build();
+      try {
+        LeaseGrpc.LeaseBlockingStub lease =
+            LeaseGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+        long l1 = lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID();
+        long l2 = lease.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID();
+        LockResponse held =
+            LockGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .lock(LockRequest.newBuilder().setName(bs("g")).setLease(l1).build());
+        assertThat(held.getKey().toStringUtf8()).isEqualTo("g/" + Long.toHexString(l1));
+
+        KVGrpc.KVBlockingStub kv =
+            KVGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+        RangeRequest waiter =
+            RangeRequest.newBuilder().setKey(bs("g/" + Long.toHexString(l2))).build();
+        // A gateway Lock queues behind the holder; its HTTP client going away removes the key.
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+          String body = "{\"name\":\"Zw==\",\"lease\":\"" + l2 + "\"}";
+          s.getOutputStream()
+              .write(
+                  ("POST /v3/lock/lock HTTP/1.1\r\nHost: "
+                          + u.getAuthority()
+                          + "\r\nContent-Type: application/json\r\nContent-Length: "
+                          + body.length()
+                          + "\r\n\r\n"
+                          + body)
+                      .getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          pollUntil(() -> kv.range(waiter).getCount() == 1);
+        }
+        pollUntil(() -> kv.range(waiter).getCount() == 0);
+        assertThat(http(u, "POST", "/v3/election/leader", "{\"name\":\"ZQ==\"}"))
+            .isEqualTo(
+                "500 {\"error\":\"election: no leader\",\"message\":\"election: no leader\","
+                    + "\"code\":2}");
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Polls {@code cond} every 20 ms for at most 10 s. */
+  private static void pollUntil(java.util.function.BooleanSupplier cond)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!cond.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+      Thread.sleep(20);
     }
   }
 

@@ -56,7 +56,16 @@ public final class ClientAccessController implements HttpHandler {
       return PlainText.done(new HttpResponse.Full(200, cors, new byte[0]));
     }
     HttpHeaders extra = cors;
-    return mux.handle(r).thenApply(resp -> withHeadersFirst(resp, extra));
+    CompletableFuture<HttpResponse> inner = mux.handle(r);
+    CompletableFuture<HttpResponse> outer = inner.thenApply(resp -> withHeadersFirst(resp, extra));
+    // Cancelling the answer (the client went away) reaches the handler that produces it.
+    outer.whenComplete(
+        (resp, err) -> {
+          if (outer.isCancelled()) {
+            inner.cancel(false);
+          }
+        });
+    return outer;
   }
 
   private boolean hostAllowed(String host) {

@@ -34,6 +34,14 @@ final class GatewayUnary extends ClientCall.Listener<Message> {
       call.cancel("gateway failed to send", e);
       throw e;
     }
+    // Cancelling the answer (the HTTP client went away) cancels the call, as the request context
+    // does in grpc-gateway.
+    result.whenComplete(
+        (r, err) -> {
+          if (result.isCancelled()) {
+            call.cancel("HTTP client went away", null);
+          }
+        });
     return result;
   }
 

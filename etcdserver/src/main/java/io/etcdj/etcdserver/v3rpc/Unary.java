@@ -12,11 +12,11 @@ import java.util.concurrent.Executor;
  *
  * <p>Stateless.
  */
-final class Unary {
+public final class Unary {
   private Unary() {}
 
   /** Runs {@code task} on {@code executor} and answers with its value or error. */
-  static <T> void run(Executor executor, StreamObserver<T> out, Callable<T> task) {
+  public static <T> void run(Executor executor, StreamObserver<T> out, Callable<T> task) {
     executor.execute(
         () -> {
           T v;
@@ -46,7 +46,7 @@ final class Unary {
   }
 
   /** Answers when {@code f} completes (continuing on {@code executor}). */
-  static <T> void reply(CompletableFuture<T> f, Executor executor, StreamObserver<T> out) {
+  public static <T> void reply(CompletableFuture<T> f, Executor executor, StreamObserver<T> out) {
     f.whenCompleteAsync(
         (v, err) -> {
           if (err != null) {

@@ -1,7 +1,11 @@
 package io.etcdj.etcdserver.v3rpc;
 
 import io.etcdj.etcdserver.EtcdServer;
+import io.etcdj.etcdserver.concurrency.V3Client;
+import io.etcdj.etcdserver.v3election.ElectionServer;
+import io.etcdj.etcdserver.v3lock.LockServer;
 import io.grpc.BindableService;
+import io.grpc.Channel;
 import io.grpc.ServerInterceptor;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -26,6 +30,17 @@ public final class V3Rpc {
         new LeaseServer(server, storeExecutor),
         new ClusterServer(server),
         new MaintenanceServer(server, storeExecutor));
+  }
+
+  /**
+   * Lock and Election ({@code embed/serve.go}'s {@code v3lock} and {@code v3election} servers),
+   * which etcd runs over an in-process client of the member's own services: {@code self} must be a
+   * channel to a server carrying {@link #services} (with {@link #interceptors}), e.g. a grpc
+   * in-process channel. Add them to every gRPC server next to {@link #services}.
+   */
+  public static List<BindableService> concurrencyServices(Channel self) {
+    V3Client client = new V3Client(self);
+    return List.of(new LockServer(client), new ElectionServer(client));
   }
 
   /** Interceptors to install around the services; empty until auth and metrics land. */
