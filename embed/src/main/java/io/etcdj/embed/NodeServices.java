@@ -96,6 +96,7 @@ final class NodeServices implements AutoCloseable {
     for (BindableService s : services) {
       b.addService(ServerInterceptors.intercept(s, interceptors));
     }
+    b.fallbackHandlerRegistry(V3Rpc.unknownMethods(services));
     b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
     b.maxConcurrentCallsPerConnection(
         (int) Math.min(cfg.maxConcurrentStreams(), Integer.MAX_VALUE));

@@ -2,6 +2,7 @@ package io.etcdj.etcdserver.v3rpc;
 
 import io.etcdj.etcdserver.EtcdServer;
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.ServerInterceptor;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -26,6 +27,14 @@ public final class V3Rpc {
         new LeaseServer(server, storeExecutor),
         new ClusterServer(server),
         new MaintenanceServer(server, storeExecutor));
+  }
+
+  /**
+   * The fallback handler registry for a server that serves {@code services}: unknown services and
+   * methods are refused with grpc-go's texts ({@code NettyServerBuilder.fallbackHandlerRegistry}).
+   */
+  public static HandlerRegistry unknownMethods(List<BindableService> services) {
+    return new UnknownMethods(services);
   }
 
   /** Interceptors to install around the services; empty until auth and metrics land. */
