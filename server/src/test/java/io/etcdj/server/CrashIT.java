@@ -95,21 +95,23 @@ class CrashIT {
     int peer = freePort();
 
     // One long lease that lives through every cycle; writer 0 attaches all its keys to it.
-    long sharedLease;
-    try (Node node = Node.start(launcher, dir, data, client, peer, 0)) {
-      sharedLease =
-          node.lease().leaseGrant(LeaseGrantRequest.newBuilder().setTTL(LEASE_TTL).build()).getID();
-      grantedLeases.put(sharedLease, true);
-    }
-
+    long sharedLease = 0;
     for (int cycle = 1; cycle <= cycles; cycle++) {
       try (Node node = Node.start(launcher, dir, data, client, peer, cycle)) {
-        verify(node, "after restart " + cycle);
+        if (cycle == 1) {
+          sharedLease =
+              node.lease()
+                  .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(LEASE_TTL).build())
+                  .getID();
+          grantedLeases.put(sharedLease, true);
+        } else {
+          verify(node, "after restart " + (cycle - 1));
+        }
         runAndKill(node, random, sharedLease, cycle);
       }
     }
     try (Node node = Node.start(launcher, dir, data, client, peer, cycles + 1)) {
-      verify(node, "after the last restart");
+      verify(node, "after restart " + cycles);
       PutResponse r =
           node.kv().put(PutRequest.newBuilder().setKey(bs("final")).setValue(bs("ok")).build());
       assertThat(r.getHeader().getRevision()).isGreaterThan(maxAckedRevision.get());
