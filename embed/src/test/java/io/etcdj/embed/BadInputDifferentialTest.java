@@ -643,31 +643,36 @@ class BadInputDifferentialTest {
     return b.build();
   }
 
+  /** A response stream's answers as comparable text: each message, the error, or the end. */
+  private static <T extends Message> StreamObserver<T> into(LinkedBlockingQueue<String> q) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T r) {
+        q.add(normalize(r).toString());
+      }
+
+      @Override
+      public void onError(Throwable e) {
+        q.add(error(Status.fromThrowable(e)));
+      }
+
+      @Override
+      public void onCompleted() {
+        q.add("completed");
+      }
+    };
+  }
+
   private static String keepAlive(Target t, long id) {
-    LinkedBlockingQueue<Object> q = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<String> q = new LinkedBlockingQueue<>();
     StreamObserver<LeaseKeepAliveRequest> req =
         LeaseGrpc.newStub(t.channel())
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .leaseKeepAlive(
-                new StreamObserver<LeaseKeepAliveResponse>() {
-                  @Override
-                  public void onNext(LeaseKeepAliveResponse r) {
-                    q.add(normalize(r).toString());
-                  }
-
-                  @Override
-                  public void onError(Throwable e) {
-                    q.add(error(Status.fromThrowable(e)));
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    q.add("completed");
-                  }
-                });
+                into(q));
     req.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
     try {
-      Object first = q.poll(10, TimeUnit.SECONDS);
+      String first = q.poll(10, TimeUnit.SECONDS);
       req.onCompleted();
       return String.valueOf(first);
     } catch (InterruptedException e) {
@@ -683,22 +688,7 @@ class BadInputDifferentialTest {
         WatchGrpc.newStub(t.channel())
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .watch(
-                new StreamObserver<WatchResponse>() {
-                  @Override
-                  public void onNext(WatchResponse r) {
-                    q.add(normalize(r).toString());
-                  }
-
-                  @Override
-                  public void onError(Throwable e) {
-                    q.add(error(Status.fromThrowable(e)));
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    q.add("completed");
-                  }
-                });
+                into(q));
     req.onNext(request);
     List<String> out = new ArrayList<>();
     try {
