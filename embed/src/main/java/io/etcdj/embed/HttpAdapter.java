@@ -13,7 +13,9 @@ import io.etcdj.transport.http.ResponseStream;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +33,19 @@ final class HttpAdapter {
   /** A router with each route's handler wrapped by {@code wrap} (etcd's access controller). */
   static HttpRouter router(
       List<Route> routes, long maxRequestBytes, UnaryOperator<io.etcdj.etcdhttp.HttpHandler> wrap) {
-    HttpRouter.Builder b = HttpRouter.builder().defaultMaxRequestBytes(maxRequestBytes);
+    return router(routes, r -> maxRequestBytes, wrap);
+  }
+
+  /** As above, each route with its own body limit. */
+  static HttpRouter router(
+      List<Route> routes,
+      ToLongFunction<Route> maxRequestBytes,
+      UnaryOperator<io.etcdj.etcdhttp.HttpHandler> wrap) {
+    HttpRouter.Builder b = HttpRouter.builder();
     for (Route r : routes) {
-      b.handle(r.pattern(), adapt(wrap.apply(r.handler())));
+      b.handle(
+          new io.etcdj.transport.http.Route(
+              r.pattern(), Set.of(), maxRequestBytes.applyAsLong(r), adapt(wrap.apply(r.handler()))));
     }
     return b.build();
   }

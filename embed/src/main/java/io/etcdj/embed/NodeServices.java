@@ -37,6 +37,9 @@ final class NodeServices implements AutoCloseable {
   /** etcd's {@code grpcOverheadBytes}: room for gRPC framing above {@code --max-request-bytes}. */
   static final long GRPC_OVERHEAD_BYTES = 512 * 1024;
 
+  /** A gateway body may be this many times the gRPC message limit (see {@link #clientRouter}). */
+  static final long GATEWAY_BODY_FACTOR = 4;
+
   private static final AtomicLong NAMES = new AtomicLong(); // unique in-process names only
 
   private final Config cfg;
@@ -93,6 +96,7 @@ final class NodeServices implements AutoCloseable {
     for (BindableService s : services) {
       b.addService(ServerInterceptors.intercept(s, interceptors));
     }
+    b.fallbackHandlerRegistry(V3Rpc.unknownMethods(services));
     b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
     b.maxConcurrentCallsPerConnection(
         (int) Math.min(cfg.maxConcurrentStreams(), Integer.MAX_VALUE));
@@ -119,16 +123,22 @@ final class NodeServices implements AutoCloseable {
     return HttpAdapter.router(peerHandlers.routes(), cfg.maxRequestBytes(), h -> h);
   }
 
-  /** etcd's client mux: /version, /health, /livez, /readyz, /metrics and the gateway. */
+  /**
+   * etcd's client mux: /version, /health, /livez, /readyz, /metrics and the gateway. etcd's gateway
+   * reads a body whole, with no limit of its own, and the gRPC call it makes is what meets {@code
+   * --max-request-bytes} ({@code etcdserver: request is too large}); so the gateway's routes take
+   * bodies up to {@link #GATEWAY_BODY_FACTOR} times the gRPC limit (JSON and base64 are larger
+   * than the message), and only beyond that answer 413 where etcd would still read.
+   */
   HttpRouter clientRouter(boolean tls) {
     List<Route> routes = new ArrayList<>(clientHandlers.routes());
     routes.add(metricsHandler.route());
-    if (gateway != null) {
-      routes.addAll(gateway.routes());
-    }
+    List<Route> gatewayRoutes = gateway == null ? List.of() : gateway.routes();
+    routes.addAll(gatewayRoutes);
+    long gatewayLimit = GATEWAY_BODY_FACTOR * (cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES);
     return HttpAdapter.router(
         routes,
-        cfg.maxRequestBytes(),
+        r -> gatewayRoutes.contains(r) ? gatewayLimit : cfg.maxRequestBytes(),
         h -> new ClientAccessController(cfg.hostWhitelist(), cfg.cors(), tls, h));
   }
 

@@ -26,7 +26,10 @@ final class GatewayJson {
 
   static Message parse(String json, Message prototype) throws InvalidProtocolBufferException {
     Message.Builder b = prototype.newBuilderForType();
-    PARSER.merge(json, b);
+    String checked = GoJsonpbCheck.check(json, prototype.getDescriptorForType());
+    if (checked != null) {
+      PARSER.merge(checked, b);
+    }
     return b.build();
   }
 

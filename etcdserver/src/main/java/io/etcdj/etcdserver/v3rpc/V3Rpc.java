@@ -6,6 +6,7 @@ import io.etcdj.etcdserver.v3election.ElectionServer;
 import io.etcdj.etcdserver.v3lock.LockServer;
 import io.grpc.BindableService;
 import io.grpc.Channel;
+import io.grpc.HandlerRegistry;
 import io.grpc.ServerInterceptor;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -41,6 +42,14 @@ public final class V3Rpc {
   public static List<BindableService> concurrencyServices(Channel self) {
     V3Client client = new V3Client(self);
     return List.of(new LockServer(client), new ElectionServer(client));
+  }
+
+  /**
+   * The fallback handler registry for a server that serves {@code services}: unknown services and
+   * methods are refused with grpc-go's texts ({@code NettyServerBuilder.fallbackHandlerRegistry}).
+   */
+  public static HandlerRegistry unknownMethods(List<BindableService> services) {
+    return new UnknownMethods(services);
   }
 
   /** Interceptors to install around the services; empty until auth and metrics land. */
