@@ -45,7 +45,10 @@ final class HttpAdapter {
     for (Route r : routes) {
       b.handle(
           new io.etcdj.transport.http.Route(
-              r.pattern(), Set.of(), maxRequestBytes.applyAsLong(r), adapt(wrap.apply(r.handler()))));
+              r.pattern(),
+              Set.of(),
+              maxRequestBytes.applyAsLong(r),
+              adapt(wrap.apply(r.handler()))));
     }
     return b.build();
   }

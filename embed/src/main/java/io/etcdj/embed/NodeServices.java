@@ -127,8 +127,8 @@ final class NodeServices implements AutoCloseable {
    * etcd's client mux: /version, /health, /livez, /readyz, /metrics and the gateway. etcd's gateway
    * reads a body whole, with no limit of its own, and the gRPC call it makes is what meets {@code
    * --max-request-bytes} ({@code etcdserver: request is too large}); so the gateway's routes take
-   * bodies up to {@link #GATEWAY_BODY_FACTOR} times the gRPC limit (JSON and base64 are larger
-   * than the message), and only beyond that answer 413 where etcd would still read.
+   * bodies up to {@link #GATEWAY_BODY_FACTOR} times the gRPC limit (JSON and base64 are larger than
+   * the message), and only beyond that answer 413 where etcd would still read.
    */
   HttpRouter clientRouter(boolean tls) {
     List<Route> routes = new ArrayList<>(clientHandlers.routes());

@@ -11,7 +11,6 @@ import io.etcdj.proto.etcdserverpb.KVGrpc;
 import io.etcdj.proto.etcdserverpb.LeaseGrantRequest;
 import io.etcdj.proto.etcdserverpb.LeaseGrpc;
 import io.etcdj.proto.etcdserverpb.LeaseKeepAliveRequest;
-import io.etcdj.proto.etcdserverpb.LeaseKeepAliveResponse;
 import io.etcdj.proto.etcdserverpb.LeaseRevokeRequest;
 import io.etcdj.proto.etcdserverpb.LeaseTimeToLiveRequest;
 import io.etcdj.proto.etcdserverpb.PutRequest;
@@ -23,7 +22,6 @@ import io.etcdj.proto.etcdserverpb.WatchCancelRequest;
 import io.etcdj.proto.etcdserverpb.WatchCreateRequest;
 import io.etcdj.proto.etcdserverpb.WatchGrpc;
 import io.etcdj.proto.etcdserverpb.WatchRequest;
-import io.etcdj.proto.etcdserverpb.WatchResponse;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -493,9 +491,13 @@ class BadInputDifferentialTest {
   @Test
   @Order(50)
   void knownDifference_messageOverTheGrpcLimitIsRefusedWithGrpcJavasText() {
-    Case c = grpc("put over max-request-bytes plus gRPC overhead", t -> t.kv().put(put("huge", "x".repeat(600 * 1024))));
+    Case c =
+        grpc(
+            "put over max-request-bytes plus gRPC overhead",
+            t -> t.kv().put(put("huge", "x".repeat(600 * 1024))));
     assertThat(c.call().apply(etcd))
-        .isEqualTo("ERROR RESOURCE_EXHAUSTED grpc: received message larger than max (614410 vs. 528384)");
+        .isEqualTo(
+            "ERROR RESOURCE_EXHAUSTED grpc: received message larger than max (614410 vs. 528384)");
     assertThat(c.call().apply(ours))
         .isEqualTo("ERROR RESOURCE_EXHAUSTED gRPC message exceeds maximum size 528384: 614410");
   }
@@ -536,7 +538,9 @@ class BadInputDifferentialTest {
   @Test
   @Order(52)
   void knownDifference_int64FieldThatIsNotANumberIsRefusedWithJavasText() {
-    Case c = http("gateway put lease not a number", "/v3/kv/put", "{\"key\":\"YQ==\",\"lease\":\"abc\"}");
+    Case c =
+        http(
+            "gateway put lease not a number", "/v3/kv/put", "{\"key\":\"YQ==\",\"lease\":\"abc\"}");
     assertThat(c.call().apply(etcd))
         .isEqualTo(
             "400 application/json {\"error\":\"invalid character 'a' looking for beginning of"
@@ -668,8 +672,7 @@ class BadInputDifferentialTest {
     StreamObserver<LeaseKeepAliveRequest> req =
         LeaseGrpc.newStub(t.channel())
             .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .leaseKeepAlive(
-                into(q));
+            .leaseKeepAlive(into(q));
     req.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
     try {
       String first = q.poll(10, TimeUnit.SECONDS);
@@ -685,10 +688,7 @@ class BadInputDifferentialTest {
   private static String watch(Target t, WatchRequest request) {
     LinkedBlockingQueue<String> q = new LinkedBlockingQueue<>();
     StreamObserver<WatchRequest> req =
-        WatchGrpc.newStub(t.channel())
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .watch(
-                into(q));
+        WatchGrpc.newStub(t.channel()).withDeadlineAfter(10, TimeUnit.SECONDS).watch(into(q));
     req.onNext(request);
     List<String> out = new ArrayList<>();
     try {

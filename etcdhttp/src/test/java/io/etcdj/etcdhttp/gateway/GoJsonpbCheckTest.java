@@ -52,8 +52,7 @@ class GoJsonpbCheckTest {
         .hasMessage("json: cannot unmarshal number into Go value of type []uint8");
     assertThatThrownBy(
             () -> GatewayJson.parse("{\"success\":[true]}", TxnRequest.getDefaultInstance()))
-        .hasMessage(
-            "json: cannot unmarshal bool into Go value of type map[string]json.RawMessage");
+        .hasMessage("json: cannot unmarshal bool into Go value of type map[string]json.RawMessage");
     assertThatThrownBy(
             () ->
                 GatewayJson.parse(
