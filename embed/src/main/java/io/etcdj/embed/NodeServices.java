@@ -83,7 +83,7 @@ final class NodeServices implements AutoCloseable {
       b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
       gatewayServer = b.build().start();
       gatewayChannel = InProcessChannelBuilder.forName(name).executor(storeExecutor).build();
-      gateway = new GrpcGateway(gatewayChannel);
+      gateway = new GrpcGateway(gatewayChannel, cfg.maxConcurrentStreams());
     } else {
       gatewayServer = null;
       gatewayChannel = null;
