@@ -58,10 +58,10 @@ final class NodeServices implements AutoCloseable {
     this.cfg = cfg;
     this.scheduler = scheduler;
     this.services = V3Rpc.services(server, storeExecutor);
-    this.interceptors = V3Rpc.interceptors();
     this.views = new ServerViews(server);
     this.metrics =
         new EtcdMetrics(new MetricRegistry(), EtcdServer.SERVER_VERSION, server.memberId());
+    this.interceptors = NodeMetrics.bind(metrics, server, cfg, services, V3Rpc.interceptors());
     this.metricsHandler = new MetricsHandler(metrics);
     PeerViews peer = new PeerViews(server, storeExecutor, scheduler);
     this.peerHandlers =
