@@ -68,10 +68,10 @@ final class NodeServices implements AutoCloseable {
     List<BindableService> all = new ArrayList<>(V3Rpc.services(server, storeExecutor));
     all.addAll(V3Rpc.concurrencyServices(selfChannel));
     this.services = List.copyOf(all);
-    this.interceptors = V3Rpc.interceptors();
     this.views = new ServerViews(server);
     this.metrics =
         new EtcdMetrics(new MetricRegistry(), EtcdServer.SERVER_VERSION, server.memberId());
+    this.interceptors = NodeMetrics.bind(metrics, server, cfg, services, V3Rpc.interceptors());
     this.metricsHandler = new MetricsHandler(metrics);
     PeerViews peer = new PeerViews(server, storeExecutor, scheduler);
     this.peerHandlers =
@@ -88,7 +88,7 @@ final class NodeServices implements AutoCloseable {
     services.forEach(s -> b.addService(ServerInterceptors.intercept(s, interceptors)));
     b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
     selfServer = b.build().start();
-    gateway = cfg.enableGrpcGateway() ? new GrpcGateway(selfChannel) : null;
+    gateway = cfg.enableGrpcGateway() ? new GrpcGateway(selfChannel, cfg.maxConcurrentStreams()) : null;
   }
 
   /** v3rpc.Server's options, plus embed's keepalive policy. */

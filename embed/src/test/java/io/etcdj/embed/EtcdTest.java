@@ -3,6 +3,7 @@ package io.etcdj.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.etcdj.proto.etcdserverpb.DeleteRangeRequest;
 import io.etcdj.proto.etcdserverpb.KVGrpc;
 import io.etcdj.proto.etcdserverpb.LeaseGrantRequest;
 import io.etcdj.proto.etcdserverpb.LeaseGrpc;
@@ -80,6 +81,46 @@ class EtcdTest {
           .isEqualTo("200 {\"etcdserver\":\"3.4.31\",\"etcdcluster\":\"3.4.0\"}");
       assertThat(http(peer, "GET", "/raft", null)).startsWith("405 ");
       assertThat(http(peer, "GET", "/health", null)).isEqualTo("404 404 page not found\n");
+    }
+  }
+
+  /** etcd's metrics are updated by the server: e2e TestV3MetricsSecure/Insecure's series. */
+  @Test
+  void metricsFollowTheServer() throws Exception {
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress(u.getHost(), u.getPort()).usePlaintext().build();
+      try {
+        KVGrpc.KVBlockingStub kv =
+            KVGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+        kv.put(PutRequest.newBuilder().setKey(bs("k")).setValue(bs("v")).build());
+        kv.put(PutRequest.newBuilder().setKey(bs("1")).setValue(bs("v")).build());
+        kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(bs("1")).build());
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      String m = http(u, "GET", "/metrics", null);
+      for (int i = 0; i < 100 && !m.contains("etcd_cluster_version{"); i++) {
+        Thread.sleep(100); // the cluster version is decided through raft after start
+        m = http(u, "GET", "/metrics", null);
+      }
+      assertThat(m)
+          .startsWith("200 ")
+          .contains("\netcd_mvcc_put_total 2\n")
+          .contains("\netcd_mvcc_delete_total 1\n")
+          .contains("\netcd_debugging_mvcc_keys_total 1\n")
+          .contains("\netcd_server_has_leader 1\n")
+          .contains("\netcd_server_is_leader 1\n")
+          .contains("\netcd_server_leader_changes_seen_total 1\n")
+          .contains("\netcd_cluster_version{cluster_version=\"3.4\"} 1\n")
+          .contains(
+              "\ngrpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Put\","
+                  + "grpc_service=\"etcdserverpb.KV\",grpc_type=\"unary\"} 2\n")
+          .containsPattern("\netcd_server_proposals_applied_total [1-9]")
+          .containsPattern("\netcd_mvcc_db_total_size_in_bytes [1-9]")
+          .containsPattern("\nprocess_resident_memory_bytes [1-9]");
     }
   }
 

@@ -447,6 +447,11 @@ public final class EtcdServer implements AutoCloseable {
     return raftNode.isLeader();
   }
 
+  /** Leaders this member has seen ({@code etcd_server_leader_changes_seen_total}). */
+  public long leaderChanges() {
+    return raftNode.leaderChanges();
+  }
+
   public long committedIndex() {
     return raftNode.committedIndex();
   }

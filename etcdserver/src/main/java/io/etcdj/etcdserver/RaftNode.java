@@ -14,6 +14,7 @@ import io.etcdj.raft.StateType;
 import io.etcdj.storage.raftstore.RaftStorage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class RaftNode implements ReadyHandler {
 
   private volatile long lead = RaftUtil.NONE;
   private volatile boolean leader;
+  private final AtomicLong leaderChanges = new AtomicLong();
   private volatile long term;
   private volatile long committedIndex;
 
@@ -72,6 +74,10 @@ final class RaftNode implements ReadyHandler {
             Long.toHexString(memberId),
             Long.toHexString(newLead),
             rd.hardState().getTerm());
+      }
+      // etcd's raft loop counts a leader it had not seen (not a loss of leader)
+      if (newLead != RaftUtil.NONE && newLead != lead) {
+        leaderChanges.incrementAndGet();
       }
       lead = newLead;
       if (nowLeader != leader) {
@@ -127,6 +133,11 @@ final class RaftNode implements ReadyHandler {
     }
     afterApply.complete(null);
     node.advance();
+  }
+
+  /** Leaders seen ({@code etcd_server_leader_changes_seen_total}). */
+  long leaderChanges() {
+    return leaderChanges.get();
   }
 
   long lead() {

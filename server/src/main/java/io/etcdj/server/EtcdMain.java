@@ -174,6 +174,9 @@ public final class EtcdMain {
       log.error(unsupported.get());
       return EXIT_ERROR;
     }
+    for (String w : Unsupported.warnings(config)) {
+      log.warn(w);
+    }
     config.updateDefaultClusterFromName(flags.defaultInitialCluster());
     try {
       return launcher.launch(config, SdNotify.fromEnvironment(env));

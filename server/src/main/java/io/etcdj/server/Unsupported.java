@@ -8,14 +8,20 @@ import java.util.function.Predicate;
 /**
  * Settings etcd 3.4 accepts that etcdj does not implement (yet). Each is refused at startup with a
  * message naming the flag, so no setting is silently ignored; remove an entry when the feature
- * lands.
+ * lands. The exceptions only add debugging or legacy endpoints and are on in etcd's own sample
+ * config ({@code etcd.conf.yml.sample}: {@code enable-v2}, {@code enable-pprof}): those are ignored
+ * with a warning, so etcdj starts from that file as etcd does.
  *
  * <p>Threading: stateless.
  */
 final class Unsupported {
   private Unsupported() {}
 
-  private record Rule(String flag, Predicate<Config> used, String why) {}
+  private record Rule(String flag, Predicate<Config> used, String why, boolean refused) {
+    Rule(String flag, Predicate<Config> used, String why) {
+      this(flag, used, why, true);
+    }
+  }
 
   private static final List<Rule> RULES =
       List.of(
@@ -28,20 +34,29 @@ final class Unsupported {
               "--discovery-srv",
               c -> !c.discoverySrv().isEmpty(),
               "DNS discovery is not implemented; use --initial-cluster"),
-          new Rule("--enable-v2", Config::enableV2, "the v2 API is not implemented"),
+          new Rule("--enable-v2", Config::enableV2, "the v2 API is not implemented", false),
           new Rule(
               "--experimental-enable-v2v3",
               c -> !c.experimentalEnableV2V3().isEmpty(),
               "the v2 API is not implemented"),
-          new Rule("--enable-pprof", Config::enablePprof, "Go's pprof has no JVM counterpart"));
+          new Rule(
+              "--enable-pprof", Config::enablePprof, "Go's pprof has no JVM counterpart", false));
 
-  /** The message for the first unsupported setting {@code c} uses, if any. */
+  /** The message for the first refused setting {@code c} uses, if any. */
   static Optional<String> check(Config c) {
     for (Rule r : RULES) {
-      if (r.used().test(c)) {
+      if (r.refused() && r.used().test(c)) {
         return Optional.of("etcdj does not support " + r.flag() + " yet: " + r.why());
       }
     }
     return Optional.empty();
+  }
+
+  /** One warning for each ignored setting {@code c} uses. */
+  static List<String> warnings(Config c) {
+    return RULES.stream()
+        .filter(r -> !r.refused() && r.used().test(c))
+        .map(r -> "etcdj does not support " + r.flag() + " yet: " + r.why() + "; ignored")
+        .toList();
   }
 }

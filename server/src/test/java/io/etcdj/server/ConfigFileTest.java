@@ -194,4 +194,17 @@ class ConfigFileTest {
                 + " must be >0 (set to 0ms). See 'etcd --help'.");
     assertThat(List.of(cli.launched == null)).containsExactly(true);
   }
+
+  /** etcd's TestEtcdExampleConfig: etcd starts from its own sample file. */
+  @Test
+  void etcdsExampleConfigFileLaunches() throws Exception {
+    Path f = dir.resolve("etcd.conf.yml");
+    try (var in = getClass().getResourceAsStream("/etcd.conf.yml.sample")) {
+      Files.copy(in, f);
+    }
+    Cli cli = new Cli();
+    assertThat(cli.run("--config-file", f.toString())).as(cli.err()).isZero();
+    assertThat(cli.launched.name()).isEqualTo("default");
+    assertThat(cli.launched.autoCompactionRetention()).isEqualTo("1");
+  }
 }

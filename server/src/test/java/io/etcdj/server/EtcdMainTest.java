@@ -171,8 +171,6 @@ class EtcdMainTest {
   void unsupportedSettingsExitOneWithAClearMessage() {
     String[][] cases = {
       {"--proxy", "on"},
-      {"--enable-v2"},
-      {"--enable-pprof"},
       {"--discovery-srv", "example.com"},
       {"--experimental-enable-v2v3", "/v2"},
     };
@@ -181,6 +179,20 @@ class EtcdMainTest {
       assertThat(cli.run(args)).as(args[0]).isEqualTo(1);
       assertThat(cli.err()).as(args[0]).contains("etcdj does not support " + args[0] + " yet");
       assertThat(cli.launched).isNull();
+    }
+  }
+
+  @Test
+  void debuggingAndLegacyEndpointSettingsAreIgnoredWithAWarning() {
+    for (String flag : new String[] {"--enable-v2", "--enable-pprof"}) {
+      Cli cli = new Cli();
+      assertThat(cli.run(flag)).as(flag).isZero();
+      assertThat(cli.err())
+          .as(flag)
+          .contains("\"level\":\"warn\"")
+          .contains("etcdj does not support " + flag + " yet")
+          .contains("; ignored");
+      assertThat(cli.launched).as(flag).isNotNull();
     }
   }
 

@@ -13,6 +13,7 @@ import io.etcdj.etcdhttp.Route;
 import io.etcdj.etcdhttp.gateway.JsonValues.JsonSyntaxException;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.ArrayList;
@@ -43,6 +44,16 @@ public final class GrpcGateway implements HttpHandler {
 
   public GrpcGateway(Channel channel) {
     this(channel, GatewayRoutes.etcd());
+  }
+
+  /**
+   * A gateway whose calls share {@code maxConcurrentStreams} streams, as etcd's gateway connection
+   * to its server does ({@code --max-concurrent-streams}; see {@link StreamQuota}).
+   */
+  public GrpcGateway(Channel channel, long maxConcurrentStreams) {
+    this(
+        ClientInterceptors.intercept(channel, new StreamQuota(maxConcurrentStreams)),
+        GatewayRoutes.etcd());
   }
 
   GrpcGateway(Channel channel, GatewayRoutes routes) {

@@ -5,8 +5,11 @@ import static io.etcdj.etcdhttp.metrics.PrometheusText.series;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.DefaultSettableGauge;
 import com.codahale.metrics.MetricRegistry;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The metrics a node updates, under etcd 3.4.23's names, types, labels, help texts and buckets
@@ -24,7 +27,8 @@ public final class EtcdMetrics {
   public static final double[] RTT_BUCKETS = BucketedHistogram.exponentialBuckets(0.0001, 2, 16);
 
   private final MetricRegistry registry;
-  private final Map<String, String> help = new HashMap<>();
+  private final Map<String, String> help = new ConcurrentHashMap<>();
+  private final List<Runnable> samplers = new CopyOnWriteArrayList<>();
 
   public final DefaultSettableGauge<Integer> hasLeader;
   public final DefaultSettableGauge<Integer> isLeader;
@@ -191,6 +195,58 @@ public final class EtcdMetrics {
 
   public MetricRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Adds {@code sampler}, run by {@link #refresh} before each scrape: it copies values their owners
+   * keep (raft indexes, store counters, sizes) into this registry.
+   */
+  public void addSampler(Runnable sampler) {
+    samplers.add(sampler);
+  }
+
+  /** Runs the samplers; one scrape at a time, so a counter is never moved twice. */
+  public synchronized void refresh() {
+    samplers.forEach(Runnable::run);
+  }
+
+  /** Moves {@code c} up to {@code total}, a monotonic count its owner keeps. */
+  public static void catchUp(Counter c, long total) {
+    long d = total - c.getCount();
+    if (d > 0) {
+      c.inc(d);
+    }
+  }
+
+  /** A gauge read at each scrape, with its help text. */
+  public void gauge(String name, String text, LongSupplier value) {
+    help.put(name, text);
+    registry.gauge(name, () -> (com.codahale.metrics.Gauge<Long>) value::getAsLong);
+  }
+
+  /** A gauge of a double read at each scrape, with its help text. */
+  public void doubleGauge(String name, String text, java.util.function.DoubleSupplier value) {
+    help.put(name, text);
+    registry.gauge(name, () -> (com.codahale.metrics.Gauge<Double>) value::getAsDouble);
+  }
+
+  /** A counter whose total its owner keeps, read at each scrape. */
+  public void counter(String name, String text, LongSupplier total) {
+    help.put(name, text);
+    registry.register(
+        name,
+        new Counter() {
+          @Override
+          public long getCount() {
+            return total.getAsLong();
+          }
+        });
+  }
+
+  /** A counter of a double total (seconds), read at each scrape; written as a counter. */
+  public void doubleCounter(String name, String text, java.util.function.DoubleSupplier total) {
+    help.put(name, text);
+    registry.register(name, new DoubleCounter(total));
   }
 
   /** The help texts for {@link PrometheusText}. */

@@ -11,16 +11,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /metrics} ({@code etcdhttp.HandleMetricsHealth}'s {@code promhttp.Handler()}): the
- * registry in Prometheus text format. Any method is answered, as promhttp does. Writing the text
- * reads only lock-free counters, so it runs on the calling thread.
+ * registry in Prometheus text format, after the samplers copied in what the server keeps. Any
+ * method is answered, as promhttp does. Sampling and writing read only counters and volatile
+ * fields, so it runs on the calling thread.
  */
 public final class MetricsHandler implements HttpHandler {
   private final EtcdMetrics metrics;
-  private final PrometheusText text;
 
   public MetricsHandler(EtcdMetrics metrics) {
     this.metrics = metrics;
-    this.text = new PrometheusText(metrics.help());
   }
 
   public Route route() {
@@ -29,7 +28,8 @@ public final class MetricsHandler implements HttpHandler {
 
   @Override
   public CompletableFuture<HttpResponse> handle(HttpRequest request) {
-    byte[] body = text.write(metrics.registry()).getBytes(UTF_8);
+    metrics.refresh();
+    byte[] body = new PrometheusText(metrics.help()).write(metrics.registry()).getBytes(UTF_8);
     return CompletableFuture.completedFuture(
         new HttpResponse.Full(
             200, HttpHeaders.of("Content-Type", PrometheusText.CONTENT_TYPE), body));

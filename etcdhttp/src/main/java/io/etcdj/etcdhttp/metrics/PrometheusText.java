@@ -113,6 +113,10 @@ public final class PrometheusText {
     Metric m = s.metric();
     switch (type) {
       case "counter" -> {
+        if (m instanceof DoubleCounter d) {
+          sample(out, family, s.labels(), formatDouble(d.total()));
+          return;
+        }
         long v = m instanceof Counter c ? c.getCount() : ((Meter) m).getCount();
         sample(out, family, s.labels(), formatDouble(v));
       }

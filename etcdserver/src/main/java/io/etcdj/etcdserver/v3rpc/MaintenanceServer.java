@@ -25,8 +25,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The Maintenance service ({@code v3rpc/maintenance.go}): Status (with the raised alarms among its
- * errors), Hash, HashKV, Snapshot (a bbolt file, see {@link SnapshotSender}), Alarm (through
- * raft), Defragment.
+ * errors), Hash, HashKV, Snapshot (a bbolt file, see {@link SnapshotSender}), Alarm (through raft),
+ * Defragment.
  *
  * <p>Thread-safe; store work runs on the store executor.
  */

@@ -41,6 +41,11 @@ final class KeyIndex {
     return generations;
   }
 
+  /** True if the current generation has revisions: the key exists now. */
+  boolean isAlive() {
+    return !generations.isEmpty() && !generations.get(generations.size() - 1).isEmpty();
+  }
+
   /** Records a new revision of the key; revisions must strictly increase. */
   void put(long main, long sub) {
     Revision rev = new Revision(main, sub);

@@ -73,6 +73,8 @@ public final class KvStore implements AutoCloseable {
   @GuardedBy("mu")
   volatile TreeIndex kvindex;
 
+  private final MvccCounters counters = new MvccCounters();
+
   /**
    * Counted down when the compaction job that set it ends; lets restore and close wait for the one
    * job that may be mid-batch on the old backend (etcd's {@code fifoSched.Stop()}).
@@ -260,6 +262,16 @@ public final class KvStore implements AutoCloseable {
     try (KvBackend.ReadTx tx = b.openRead()) {
       return tx.range(KvBackend.KEY_BUCKET, from, to, 0);
     }
+  }
+
+  /** What this store's txns did ({@code etcd_mvcc_*_total}). */
+  public MvccCounters counters() {
+    return counters;
+  }
+
+  /** Keys that exist now ({@code etcd_debugging_mvcc_keys_total}). */
+  public long liveKeys() {
+    return kvindex.liveKeys();
   }
 
   /** The index, for watchers catching up ({@link TreeIndex#rangeSince}). */

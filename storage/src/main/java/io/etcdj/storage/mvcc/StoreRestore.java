@@ -79,6 +79,8 @@ final class StoreRestore {
     } finally {
       tx.unlock();
     }
+    // the cached entries were changed in place after their insert: count the live ones once
+    index.recountLive();
     return new Result(lastRev, finished, scheduled);
   }
 

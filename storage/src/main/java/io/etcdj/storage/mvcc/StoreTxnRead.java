@@ -18,6 +18,12 @@ class StoreTxnRead implements TxnRead {
   private final long rev;
   private boolean ended;
 
+  // calls counted for MvccCounters, added at end()
+  int ranges;
+  int puts;
+  int deletes;
+  long putBytes;
+
   StoreTxnRead(KvStore s, KvBackend.ReadTx tx, long firstRev, long rev) {
     this.s = s;
     this.tx = tx;
@@ -37,6 +43,7 @@ class StoreTxnRead implements TxnRead {
 
   @Override
   public RangeResult range(byte[] key, byte[] end, RangeOptions ro) throws MvccException {
+    ranges++;
     return rangeKeys(key, end, rev(), ro);
   }
 
@@ -87,6 +94,7 @@ class StoreTxnRead implements TxnRead {
       return;
     }
     ended = true;
+    s.counters().add(ranges, puts, deletes, putBytes);
     try {
       tx.close();
     } finally {

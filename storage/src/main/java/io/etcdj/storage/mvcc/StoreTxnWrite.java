@@ -36,6 +36,7 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
 
   @Override
   public RangeResult range(byte[] key, byte[] end, RangeOptions ro) throws MvccException {
+    ranges++;
     return rangeKeys(key, end, changes.isEmpty() ? beginRev : beginRev + 1, ro);
   }
 
@@ -46,6 +47,8 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
 
   @Override
   public long put(byte[] key, byte[] value, long lease) {
+    puts++;
+    putBytes += key.length + value.length;
     long rev = beginRev + 1;
     long created = rev;
     long oldLease = KeyLeases.NO_LEASE;
@@ -82,6 +85,7 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
 
   @Override
   public DeleteResult deleteRange(byte[] key, byte[] end) {
+    deletes++;
     long n = deleteKeys(key, end);
     if (n != 0 || !changes.isEmpty()) {
       return new DeleteResult(n, beginRev + 1);
@@ -125,6 +129,7 @@ final class StoreTxnWrite extends StoreTxnRead implements TxnWrite {
       return;
     }
     ended = true;
+    s.counters().add(ranges, puts, deletes, putBytes);
     boolean changed = !changes.isEmpty();
     try {
       // Always, even without changes: the session may hold other writes of the applying entry (a

@@ -36,6 +36,12 @@ final class TreeIndex {
   @GuardedBy("mu")
   private final TreeMap<byte[], KeyIndex> tree = new TreeMap<>(Arrays::compareUnsigned);
 
+  /**
+   * Keys alive now (etcd's {@code keysGauge}: up when a generation starts, down at a tombstone).
+   */
+  @GuardedBy("mu")
+  private long live;
+
   /** Records that {@code key} was written at {@code rev}. */
   void put(byte[] key, Revision rev) {
     mu.writeLock().lock();
@@ -46,7 +52,11 @@ final class TreeIndex {
         ki = new KeyIndex(key.clone());
         ki.put(rev.main(), rev.sub());
         tree.put(ki.key(), ki);
+        live++;
         return;
+      }
+      if (!ki.isAlive()) {
+        live++;
       }
       ki.put(rev.main(), rev.sub());
     } finally {
@@ -92,7 +102,8 @@ final class TreeIndex {
   void insert(KeyIndex ki) {
     mu.writeLock().lock();
     try {
-      tree.put(ki.key(), ki);
+      KeyIndex old = tree.put(ki.key(), ki);
+      live += (ki.isAlive() ? 1 : 0) - (old != null && old.isAlive() ? 1 : 0);
     } finally {
       mu.writeLock().unlock();
     }
@@ -209,6 +220,7 @@ final class TreeIndex {
         throw new MvccException(MvccError.REVISION_NOT_FOUND);
       }
       ki.tombstone(rev.main(), rev.sub());
+      live--;
     } finally {
       mu.writeLock().unlock();
     }
@@ -281,6 +293,26 @@ final class TreeIndex {
   }
 
   /** Number of keys indexed (including keys whose last generation is deleted). */
+  /** Counts the live keys afresh, after a restore changed inserted entries in place. */
+  void recountLive() {
+    mu.writeLock().lock();
+    try {
+      live = tree.values().stream().filter(KeyIndex::isAlive).count();
+    } finally {
+      mu.writeLock().unlock();
+    }
+  }
+
+  /** Keys alive now ({@code etcd_debugging_mvcc_keys_total}). */
+  long liveKeys() {
+    mu.readLock().lock();
+    try {
+      return live;
+    } finally {
+      mu.readLock().unlock();
+    }
+  }
+
   int size() {
     mu.readLock().lock();
     try {

@@ -12,6 +12,7 @@ import io.etcdj.storage.lease.LessorImpl;
 import io.etcdj.storage.mvcc.ConsistentIndex;
 import io.etcdj.storage.mvcc.KvHash;
 import io.etcdj.storage.mvcc.KvStore;
+import io.etcdj.storage.mvcc.MvccCounters;
 import io.etcdj.storage.mvcc.MvccException;
 import io.etcdj.storage.mvcc.StoreTxnDelete;
 import io.etcdj.storage.mvcc.WatchStream;
@@ -189,6 +190,16 @@ public final class NodeStore implements AutoCloseable {
    */
   public Lessor lessor() {
     return lessor;
+  }
+
+  /** What the mvcc txns did ({@code etcd_mvcc_{range,put,delete,txn}_total}). */
+  public MvccCounters mvccCounters() {
+    return kv.counters();
+  }
+
+  /** Keys that exist now ({@code etcd_debugging_mvcc_keys_total}). */
+  public long keys() {
+    return kv.liveKeys();
   }
 
   /** The backend, for reads of non-mvcc buckets, sizes and defrag; write via {@link ApplyTxn}. */

@@ -86,6 +86,36 @@ abstract class KvStoreContractTest {
     s.put(bytes("foo2"), bytes("bar2"), 3);
   }
 
+  /**
+   * etcd mvcc/metrics_txn.go and keysGauge: each range, put and delete-range call counts (a txn of
+   * several calls is also one txn), and keys count while they exist, across a restart too.
+   */
+  @Test
+  void txnCallsAndLiveKeysAreCountedAsEtcdsMetricsCountThem() throws Exception {
+    s.put(bytes("k"), bytes("v"), 0);
+    s.put(bytes("a"), bytes("bc"), 0);
+    s.put(bytes("a"), bytes("b"), 0);
+    assertThat(s.liveKeys()).isEqualTo(2);
+    s.deleteRange(bytes("a"), null);
+    s.deleteRange(bytes("nothing"), null);
+    s.range(bytes("k"), null, RangeOptions.DEFAULT);
+    TxnWrite w = s.write();
+    w.range(bytes("k"), null, RangeOptions.DEFAULT);
+    w.put(bytes("a"), bytes("b"), 0);
+    w.end();
+    MvccCounters c = s.counters();
+    assertThat(c.puts()).isEqualTo(4);
+    assertThat(c.deletes()).isEqualTo(2);
+    assertThat(c.ranges()).isEqualTo(2);
+    assertThat(c.txns()).isEqualTo(1);
+    assertThat(c.putBytes()).isEqualTo(2 + 3 + 2 + 2);
+    assertThat(s.liveKeys()).isEqualTo(2);
+    s.deleteRange(bytes("a"), null);
+    assertThat(s.liveKeys()).isEqualTo(1);
+    restart(KeyLeases.NONE, null);
+    assertThat(s.liveKeys()).isEqualTo(1);
+  }
+
   /** etcd TestStoreRev. */
   @Test
   void freshStoreIsAtRevisionOneAndEachPutAddsOne() {
