@@ -32,11 +32,11 @@ final class ServerConfigs {
 
   static HousekeepingConfig housekeeping(Config cfg) throws ConfigException {
     // An empty retention means "0" (StartEtcd).
-    String retention = cfg.autoCompactionRetention().isEmpty() ? "0" : cfg.autoCompactionRetention();
+    String retention =
+        cfg.autoCompactionRetention().isEmpty() ? "0" : cfg.autoCompactionRetention();
     return HousekeepingConfig.DEFAULT
         .withAutoCompaction(
-            cfg.autoCompactionMode(),
-            compactionRetention(cfg.autoCompactionMode(), retention))
+            cfg.autoCompactionMode(), compactionRetention(cfg.autoCompactionMode(), retention))
         .withWatchProgressNotifyInterval(cfg.experimentalWatchProgressNotifyInterval())
         .withLeaseCheckpoint(
             cfg.experimentalEnableLeaseCheckpoint(),

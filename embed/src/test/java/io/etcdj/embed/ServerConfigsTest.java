@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcdj.etcdserver.HousekeepingConfig;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +48,8 @@ class ServerConfigsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("error parsing CompactionRetention: time: missing unit in duration \"-1\"");
     assertThatThrownBy(() -> ServerConfigs.compactionRetention("periodic", "1x"))
-        .hasMessage("error parsing CompactionRetention: time: unknown unit \"x\" in duration \"1x\"");
+        .hasMessage(
+            "error parsing CompactionRetention: time: unknown unit \"x\" in duration \"1x\"");
   }
 
   @Test
