@@ -6,8 +6,6 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * compaction completed); the state is guarded by {@code this} because a compaction completes on the
  * apply thread.
  */
-final class Periodic implements Compactor {
+final class Periodic extends CompactorLoop {
   private static final Logger LOG = LoggerFactory.getLogger(Periodic.class);
 
   /** etcd's {@code retryDivisor}. */
@@ -33,7 +31,6 @@ final class Periodic implements Compactor {
   private final Duration period;
   private final LongSupplier rev;
   private final Compactable compactable;
-  private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoClock;
 
   @GuardedBy("this")
@@ -45,25 +42,16 @@ final class Periodic implements Compactor {
   @GuardedBy("this")
   private Duration baseInterval;
 
-  @GuardedBy("this")
-  private boolean paused;
-
-  @GuardedBy("this")
-  private boolean stopped;
-
-  @GuardedBy("this")
-  private ScheduledFuture<?> next;
-
   Periodic(
       Duration period,
       LongSupplier rev,
       Compactable compactable,
       ScheduledExecutorService scheduler,
       LongSupplier nanoClock) {
+    super(scheduler);
     this.period = requireNonNull(period, "period");
     this.rev = requireNonNull(rev, "rev");
     this.compactable = requireNonNull(compactable, "compactable");
-    this.scheduler = requireNonNull(scheduler, "scheduler");
     this.nanoClock = requireNonNull(nanoClock, "nanoClock");
   }
 
@@ -91,21 +79,16 @@ final class Periodic implements Compactor {
 
   @GuardedBy("this")
   private void sampleAndWait() {
-    if (stopped) {
-      return;
-    }
     revs.addLast(rev.getAsLong());
     if (revs.size() > retentions()) {
       revs.removeFirst(); // the first is now always the revision of one period ago
     }
-    next = scheduler.schedule(this::step, retryInterval().toNanos(), TimeUnit.NANOSECONDS);
+    stepAfter(retryInterval());
   }
 
-  private synchronized void step() {
-    if (stopped) {
-      return;
-    }
-    if (paused || nanoClock.getAsLong() - lastSuccess < baseInterval.toNanos()) {
+  @Override
+  synchronized void step() {
+    if (paused() || nanoClock.getAsLong() - lastSuccess < baseInterval.toNanos()) {
       sampleAndWait();
       return;
     }
@@ -143,23 +126,5 @@ final class Periodic implements Compactor {
                 sampleAndWait();
               }
             });
-  }
-
-  @Override
-  public synchronized void stop() {
-    stopped = true;
-    if (next != null) {
-      next.cancel(false);
-    }
-  }
-
-  @Override
-  public synchronized void pause() {
-    paused = true;
-  }
-
-  @Override
-  public synchronized void resume() {
-    paused = false;
   }
 }

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: as {@link Periodic}.
  */
-final class Revision implements Compactor {
+final class Revision extends CompactorLoop {
   private static final Logger LOG = LoggerFactory.getLogger(Revision.class);
 
   /** etcd's {@code revInterval}. */
@@ -27,29 +25,19 @@ final class Revision implements Compactor {
   private final long retention;
   private final LongSupplier rev;
   private final Compactable compactable;
-  private final ScheduledExecutorService scheduler;
 
   @GuardedBy("this")
   private long prev;
-
-  @GuardedBy("this")
-  private boolean paused;
-
-  @GuardedBy("this")
-  private boolean stopped;
-
-  @GuardedBy("this")
-  private ScheduledFuture<?> next;
 
   Revision(
       long retention,
       LongSupplier rev,
       Compactable compactable,
       ScheduledExecutorService scheduler) {
+    super(scheduler);
     this.retention = retention;
     this.rev = requireNonNull(rev, "rev");
     this.compactable = requireNonNull(compactable, "compactable");
-    this.scheduler = requireNonNull(scheduler, "scheduler");
   }
 
   @Override
@@ -57,19 +45,14 @@ final class Revision implements Compactor {
     waitInterval();
   }
 
-  @GuardedBy("this")
   private void waitInterval() {
-    if (!stopped) {
-      next = scheduler.schedule(this::step, CHECK_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
-    }
+    stepAfter(CHECK_INTERVAL);
   }
 
-  private synchronized void step() {
-    if (stopped) {
-      return;
-    }
+  @Override
+  synchronized void step() {
     long at = rev.getAsLong() - retention;
-    if (paused || at <= 0 || at == prev) {
+    if (paused() || at <= 0 || at == prev) {
       waitInterval();
       return;
     }
@@ -102,23 +85,5 @@ final class Revision implements Compactor {
                 waitInterval();
               }
             });
-  }
-
-  @Override
-  public synchronized void stop() {
-    stopped = true;
-    if (next != null) {
-      next.cancel(false);
-    }
-  }
-
-  @Override
-  public synchronized void pause() {
-    paused = true;
-  }
-
-  @Override
-  public synchronized void resume() {
-    paused = false;
   }
 }
