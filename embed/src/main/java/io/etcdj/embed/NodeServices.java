@@ -88,7 +88,8 @@ final class NodeServices implements AutoCloseable {
     services.forEach(s -> b.addService(ServerInterceptors.intercept(s, interceptors)));
     b.maxInboundMessageSize(Math.toIntExact(cfg.maxRequestBytes() + GRPC_OVERHEAD_BYTES));
     selfServer = b.build().start();
-    gateway = cfg.enableGrpcGateway() ? new GrpcGateway(selfChannel, cfg.maxConcurrentStreams()) : null;
+    gateway =
+        cfg.enableGrpcGateway() ? new GrpcGateway(selfChannel, cfg.maxConcurrentStreams()) : null;
   }
 
   /** v3rpc.Server's options, plus embed's keepalive policy. */
