@@ -20,6 +20,7 @@ final class ServerConfigs {
         .maxTxnOps(Math.toIntExact(cfg.maxTxnOps()))
         .maxRequestBytes(cfg.maxRequestBytes())
         .unsafeNoFsync(cfg.unsafeNoFsync())
+        .strictReconfigCheck(cfg.strictReconfigCheck())
         .build();
   }
 }

@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
  * @param wallClockMillis Unix milliseconds, for the request ID generator's start time
  * @param unsafeNoFsync {@code --unsafe-no-fsync}
  * @param random raft's randomized election timeouts
+ * @param strictReconfigCheck {@code --strict-reconfig-check}: refuse member changes that would
+ *     break quorum
  */
 public record EtcdServerConfig(
     String name,
@@ -44,7 +46,8 @@ public record EtcdServerConfig(
     ScheduledExecutorService scheduler,
     LongSupplier wallClockMillis,
     boolean unsafeNoFsync,
-    Random random) {
+    Random random,
+    boolean strictReconfigCheck) {
 
   /** {@code DefaultSnapshotCount}. */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
@@ -103,6 +106,7 @@ public record EtcdServerConfig(
     private LongSupplier wallClockMillis = System::currentTimeMillis;
     private boolean unsafeNoFsync;
     private Random random;
+    private boolean strictReconfigCheck = true;
 
     private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
       this.name = name;
@@ -166,6 +170,11 @@ public record EtcdServerConfig(
       return this;
     }
 
+    public Builder strictReconfigCheck(boolean v) {
+      strictReconfigCheck = v;
+      return this;
+    }
+
     public EtcdServerConfig build() {
       return new EtcdServerConfig(
           name,
@@ -181,7 +190,8 @@ public record EtcdServerConfig(
           scheduler,
           wallClockMillis,
           unsafeNoFsync,
-          random == null ? new Random() : random);
+          random == null ? new Random() : random,
+          strictReconfigCheck);
     }
   }
 }
