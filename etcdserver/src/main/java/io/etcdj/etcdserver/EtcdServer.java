@@ -539,8 +539,13 @@ public final class EtcdServer implements AutoCloseable {
                   daemon("etcd-stop-" + Long.toHexString(memberId))
                       .newThread(
                           () -> {
-                            LOG.warn("server error: {}", err);
-                            LOG.warn("data-dir used by this member must be removed");
+                            LOG.atWarn()
+                                .addKeyValue("local-member-id", Long.toHexString(memberId))
+                                .addKeyValue("error", err)
+                                .log("server error");
+                            LOG.atWarn()
+                                .addKeyValue("local-member-id", Long.toHexString(memberId))
+                                .log("data-dir used by this member must be removed");
                             stop();
                             stopNotify.complete(null);
                           });
