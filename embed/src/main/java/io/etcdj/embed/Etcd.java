@@ -105,6 +105,17 @@ public final class Etcd implements AutoCloseable {
     advertised = Advertised.resolve(config, peerListeners, clientListeners);
     server = EtcdServer.start(ServerConfigs.from(config, advertised, scheduler));
     opened.push(server::stop);
+    // etcd's main returns once the server stopped itself (this member was removed, or a panic):
+    // close the rest.
+    server
+        .stopNotify()
+        .whenComplete(
+            (v, err) -> {
+              if (err != null) {
+                stopped.completeExceptionally(err);
+              }
+              daemon("etcdj-self-stop-%d").newThread(this::close).start();
+            });
 
     NodeServices services = new NodeServices(config, server, storeExecutor, scheduler);
     opened.push(services);

@@ -6,8 +6,6 @@ import io.etcdj.etcdhttp.LeaseView;
 import io.etcdj.etcdhttp.MemberPromoter;
 import io.etcdj.etcdserver.EtcdServer;
 import io.etcdj.etcdserver.membership.Member;
-import io.etcdj.etcdserver.membership.MembershipError;
-import io.etcdj.etcdserver.membership.MembershipException;
 import io.etcdj.storage.lease.Lease;
 import io.etcdj.storage.lease.LeaseException;
 import io.etcdj.storage.mvcc.KvHash;
@@ -102,10 +100,7 @@ final class PeerViews implements LeaseView, HashKvSource, MemberPromoter {
 
   @Override
   public CompletableFuture<List<Member>> promote(long memberId) {
-    MembershipError e =
-        server.cluster().member(memberId).isPresent()
-            ? MembershipError.MEMBER_NOT_LEARNER
-            : MembershipError.ID_NOT_FOUND;
-    return CompletableFuture.failedFuture(new MembershipException(e));
+    // EtcdServer.promoteMember completes on the apply thread; answer from the store executor.
+    return server.promoteMember(memberId).thenApplyAsync(members -> members, storeExecutor);
   }
 }

@@ -28,6 +28,7 @@ final class ServerConfigs {
         .unsafeNoFsync(cfg.unsafeNoFsync())
         .quotaBackendBytes(cfg.quotaBackendBytes())
         .housekeeping(housekeeping(cfg))
+        .strictReconfigCheck(cfg.strictReconfigCheck())
         .build();
   }
 

@@ -183,6 +183,71 @@ class EtcdTest {
     }
   }
 
+  /**
+   * etcdctl member add/promote/remove/update against one member, answered as etcd 3.4.23 answers
+   * them (ctl_v3_member_test.go; compared by hand with the real binary), and the peer promote
+   * endpoint; the membership survives a restart.
+   */
+  @Test
+  void memberChangesThroughEtcdctlAnswerAsEtcdAndSurviveRestart() throws Exception {
+    String learner;
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      String added =
+          etcdctl(u, "member", "add", "l1", "--learner", "--peer-urls=http://127.0.0.1:1001");
+      assertThat(added)
+          .matches(
+              "(?s)Member +[0-9a-f]+ added to cluster +[0-9a-f]+\n.*"
+                  + "ETCD_INITIAL_CLUSTER_STATE=\"existing\"\n");
+      learner = added.split(" +")[1];
+      assertThat(etcdctlFails(u, "member", "promote", learner))
+          .endsWith(
+              "Error: etcdserver: can only promote a learner member which is in sync with leader\n");
+      URI peer = etcd.peerUrls().get(0);
+      assertThat(
+              http(peer, "POST", "/members/promote/" + Long.parseUnsignedLong(learner, 16), null))
+          .isEqualTo(
+              "412 etcdserver: can only promote a learner member which is in sync with leader\n");
+      assertThat(
+              etcdctlFails(
+                  u, "member", "add", "l2", "--learner", "--peer-urls=http://127.0.0.1:1002"))
+          .endsWith("Error: etcdserver: too many learner members in cluster\n");
+      String self = Long.toHexString(etcd.server().memberId());
+      assertThat(etcdctlFails(u, "member", "remove", self))
+          .endsWith(
+              "Error: etcdserver: re-configuration failed due to not enough started members\n");
+      assertThat(etcdctl(u, "member", "update", self, "--peer-urls=http://127.0.0.1:1003"))
+          .matches("Member +" + self + " updated in cluster +[0-9a-f]+\n");
+    }
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      assertThat(etcdctl(u, "member", "list"))
+          .contains(learner + ", unstarted, , http://127.0.0.1:1001, , true")
+          .contains(", started, default, http://127.0.0.1:1003, " + u + ", false");
+      assertThat(etcdctl(u, "member", "remove", learner))
+          .matches("Member +" + learner + " removed from cluster +[0-9a-f]+\n");
+      assertThat(etcdctlFails(u, "member", "remove", learner))
+          .endsWith("Error: etcdserver: member not found\n");
+    }
+  }
+
+  /** etcd panics ("removed all voters") when the lone voter removes itself without the check. */
+  @Test
+  void theLoneVoterRemovingItselfStopsTheMember() throws Exception {
+    try (Etcd etcd = Etcd.start(Config.forEmbedding(dir).strictReconfigCheck(false))) {
+      etcd.readyFuture().get(20, TimeUnit.SECONDS);
+      URI u = etcd.clientUrls().get(0);
+      etcdctlFails(u, "member", "remove", Long.toHexString(etcd.server().memberId()));
+      assertThat(etcd.stoppedFuture())
+          .failsWithin(20, TimeUnit.SECONDS)
+          .withThrowableThat()
+          .havingRootCause()
+          .withMessage("removed all voters");
+    }
+  }
+
   @Test
   void bindFailureClosesWhatWasOpened() throws Exception {
     try (Etcd first = Etcd.start(Config.forEmbedding(dir.resolve("a")))) {
@@ -204,6 +269,17 @@ class EtcdTest {
 
   private static String etcdctl(URI endpoint, String... args)
       throws IOException, InterruptedException {
+    return etcdctl(true, endpoint, args);
+  }
+
+  /** etcdctl's output; an error answer exits 1. */
+  private static String etcdctlFails(URI endpoint, String... args)
+      throws IOException, InterruptedException {
+    return etcdctl(false, endpoint, args);
+  }
+
+  private static String etcdctl(boolean succeeds, URI endpoint, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint, "--command-timeout=10s"));
     cmd.addAll(List.of(args));
@@ -214,7 +290,7 @@ class EtcdTest {
     p.getInputStream().transferTo(out);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String s = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(s).isZero();
+    assertThat(p.exitValue()).as(s).isEqualTo(succeeds ? 0 : 1);
     return s;
   }
 

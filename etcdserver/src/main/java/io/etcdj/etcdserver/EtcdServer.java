@@ -6,16 +6,17 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.etcdj.etcdserver.idutil.IdGenerator;
+import io.etcdj.etcdserver.membership.BackendMembershipStore;
 import io.etcdj.etcdserver.membership.BootstrapException;
 import io.etcdj.etcdserver.membership.ClusterVersion;
-import io.etcdj.etcdserver.membership.InMemoryMembershipStore;
 import io.etcdj.etcdserver.membership.InitialCluster;
 import io.etcdj.etcdserver.membership.Member;
 import io.etcdj.etcdserver.membership.MemberJson;
-import io.etcdj.etcdserver.membership.MembershipException;
 import io.etcdj.etcdserver.membership.MembershipKeys;
+import io.etcdj.etcdserver.membership.MembershipStore;
 import io.etcdj.etcdserver.membership.RaftCluster;
 import io.etcdj.etcdserver.v3alarm.AlarmStore;
+import io.etcdj.etcdserver.membership.V2StoreJson;
 import io.etcdj.etcdserver.wait.Wait;
 import io.etcdj.etcdserver.wait.WaitTime;
 import io.etcdj.proto.etcdserverpb.InternalRaftRequest;
@@ -105,8 +106,12 @@ public final class EtcdServer implements AutoCloseable {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+  private final MemberChanges memberChanges;
+  private final CompletableFuture<Void> stopNotify = new CompletableFuture<>();
 
   private RaftNode raftNode;
+  // The membership store; set by start before raft runs, then used by the apply thread only.
+  private BackendMembershipStore membershipStore;
   private Node node;
   private final CorruptionCheck corruption;
   private final Housekeeping housekeeping;
@@ -161,6 +166,9 @@ public final class EtcdServer implements AutoCloseable {
             corruption::checkHashKv,
             this::isLeader,
             raftStorage.wal()::holdsLock);
+    this.memberChanges =
+        new MemberChanges(
+            memberId, cluster, ids::next, cfg, PeerActivity.NONE, () -> node, this::leader);
   }
 
   /**
@@ -174,11 +182,6 @@ public final class EtcdServer implements AutoCloseable {
     requireNonNull(cfg, "cfg");
     Files.createDirectories(cfg.snapDir());
     boolean haveWal = Wal.exists(cfg.walDir());
-    RaftCluster cluster =
-        new RaftCluster(
-            new InMemoryMembershipStore(),
-            ClusterVersion.parse(SERVER_VERSION),
-            new Capabilities()::update);
     if (!haveWal) {
       InitialCluster ic =
           InitialCluster.fromUrlsMap(cfg.initialClusterToken(), cfg.initialCluster());
@@ -190,6 +193,9 @@ public final class EtcdServer implements AutoCloseable {
                           "couldn't find local name \""
                               + cfg.name()
                               + "\" in the initial cluster configuration"));
+      NodeStore store = openStore(cfg, self.id());
+      BackendMembershipStore ms0 = new BackendMembershipStore(store.backend());
+      RaftCluster cluster = newCluster(ms0);
       cluster.seed(ic);
       cluster.setIds(self.id(), ic.clusterId());
       ByteString md =
@@ -200,16 +206,16 @@ public final class EtcdServer implements AutoCloseable {
               .toByteString();
       WalOptions wo =
           new WalOptions(WalOptions.DEFAULT_SEGMENT_SIZE_BYTES, cfg.unsafeNoFsync(), self.id());
-      RaftStorage rs = RaftStorage.create(cfg.walDir(), cfg.snapDir(), md, wo);
-      NodeStore store;
+      RaftStorage rs;
       try {
-        store = openStore(cfg, self.id());
-      } catch (RuntimeException e) {
-        rs.close();
+        rs = RaftStorage.create(cfg.walDir(), cfg.snapDir(), md, wo);
+      } catch (IOException | RuntimeException e) {
+        store.close();
         throw e;
       }
       MemoryStorage ms = new MemoryStorage();
       EtcdServer s = new EtcdServer(cfg, self.id(), ic.clusterId(), cluster, store, rs, ms);
+      s.membershipStore = ms0;
       List<Peer> peers = new ArrayList<>();
       for (InitialCluster.BootstrapPeer p : ic.peers()) {
         peers.add(new Peer(p.id(), p.context()));
@@ -226,22 +232,6 @@ public final class EtcdServer implements AutoCloseable {
     Metadata md = Metadata.parseFrom(r.metadata());
     long id = md.getNodeID();
     long cid = md.getClusterID();
-    cluster.setIds(id, cid);
-    MemoryStorage ms = new MemoryStorage();
-    if (r.snapshot().isPresent()) {
-      Snapshot snap = r.snapshot().get();
-      try {
-        ms.applySnapshot(snap);
-      } catch (io.etcdj.raft.SnapOutOfDateException e) {
-        throw new IllegalStateException(e);
-      }
-      List<Member> members = MemberJson.decodeList(snap.getData().toStringUtf8());
-      for (Member m : members) {
-        cluster.addMember(m);
-      }
-    }
-    ms.setHardState(r.hardState());
-    ms.append(r.entries());
     NodeStore store;
     try {
       store = openStore(cfg, id);
@@ -249,7 +239,32 @@ public final class EtcdServer implements AutoCloseable {
       r.storage().close();
       throw e;
     }
+    BackendMembershipStore ms0 = new BackendMembershipStore(store.backend());
+    RaftCluster cluster = newCluster(ms0);
+    cluster.setIds(id, cid);
+    MemoryStorage ms = new MemoryStorage();
+    try {
+      if (r.snapshot().isPresent()) {
+        Snapshot snap = r.snapshot().get();
+        try {
+          ms.applySnapshot(snap);
+        } catch (io.etcdj.raft.SnapOutOfDateException e) {
+          throw new IllegalStateException(e);
+        }
+        // etcd: v2store.Recovery(snapshot.Data), then cluster.Recover; the WAL entries after the
+        // snapshot replay the later changes.
+        ms0.recoverV2(V2StoreJson.decode(snap.getData().toStringUtf8()));
+        cluster.recover();
+      }
+    } catch (RuntimeException e) {
+      store.close();
+      r.storage().close();
+      throw e;
+    }
+    ms.setHardState(r.hardState());
+    ms.append(r.entries());
     EtcdServer s = new EtcdServer(cfg, id, cid, cluster, store, r.storage(), ms);
+    s.membershipStore = ms0;
     r.snapshot()
         .ifPresent(
             snap -> {
@@ -274,6 +289,10 @@ public final class EtcdServer implements AutoCloseable {
     }
     s.startOrStop(r.hardState(), r.appliedFloor(), null);
     return s;
+  }
+
+  private static RaftCluster newCluster(MembershipStore store) {
+    return new RaftCluster(store, ClusterVersion.parse(SERVER_VERSION), new Capabilities()::update);
   }
 
   /** Starts raft; on failure closes what was opened, as a failed {@code NewServer} does. */
@@ -583,6 +602,78 @@ public final class EtcdServer implements AutoCloseable {
     return reads.readNotify();
   }
 
+  // ---- membership changes (MemberChanges) ----
+
+  /**
+   * {@code AddMember}: proposes the member (a learner if {@link Member#isLearner}) and completes
+   * with the members once it applied. There is no server-side timeout (as etcd's {@code
+   * configure}): cancel the future when the client goes away.
+   */
+  public CompletableFuture<List<Member>> addMember(Member m) {
+    return memberChanges.addMember(m);
+  }
+
+  /** {@code RemoveMember}; see {@link #addMember}. */
+  public CompletableFuture<List<Member>> removeMember(long id) {
+    return memberChanges.removeMember(id);
+  }
+
+  /** {@code UpdateMember}: new peer URLs for {@code id}; see {@link #addMember}. */
+  public CompletableFuture<List<Member>> updateMember(long id, List<String> peerUrls) {
+    return memberChanges.updateMember(id, peerUrls);
+  }
+
+  /** {@code PromoteMember}: the learner {@code id} becomes a voter; see {@link #addMember}. */
+  public CompletableFuture<List<Member>> promoteMember(long id) {
+    return memberChanges.promoteMember(id);
+  }
+
+  /**
+   * Completes once the server has stopped itself (etcd's {@code StopNotify} after {@code errorc}):
+   * the local member was removed from the cluster; fails when applying failed (where etcd panics).
+   * Not completed by {@link #stop}.
+   */
+  public CompletableFuture<Void> stopNotify() {
+    return stopNotify;
+  }
+
+  /** etcd's {@code stopWithDelay} then the run loop's {@code errorc} branch. */
+  private void stopRemovedSelf() {
+    String err = "the member has been permanently removed from the cluster";
+    cfg.scheduler()
+        .schedule(
+            () -> {
+              Thread t =
+                  daemon("etcd-stop-" + Long.toHexString(memberId))
+                      .newThread(
+                          () -> {
+                            LOG.atWarn()
+                                .addKeyValue("local-member-id", Long.toHexString(memberId))
+                                .addKeyValue("error", err)
+                                .log("server error");
+                            LOG.atWarn()
+                                .addKeyValue("local-member-id", Long.toHexString(memberId))
+                                .log("data-dir used by this member must be removed");
+                            stop();
+                            stopNotify.complete(null);
+                          });
+              t.start();
+            },
+            1,
+            TimeUnit.SECONDS);
+  }
+
+  /**
+   * etcd panics when applying fails (e.g. raft's "removed all voters" when the last voter removes
+   * itself): this member stops, and {@link #stopNotify} fails with the cause.
+   */
+  private void applyFailed(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (stopNotify.completeExceptionally(cause)) {
+      daemon("etcd-stop-" + Long.toHexString(memberId)).newThread(this::stop).start();
+    }
+  }
+
   // ---- publish, version, leases ----
 
   /** etcd's {@code publish}: retried until applied or stopped. */
@@ -654,6 +745,7 @@ public final class EtcdServer implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             // etcd panics here; log loudly so the failure is never silent, then rethrow.
             LOG.error("apply loop failed at applied index {}", appliedIndex, e);
+            applyFailed(e);
             throw e;
           }
         });
@@ -770,16 +862,13 @@ public final class EtcdServer implements AutoCloseable {
     if (e.getIndex() > store.consistentIndex()) {
       store.beginApply(e.getIndex()).close();
     }
-    try {
-      cluster.validateConfigurationChange(cc);
-    } catch (MembershipException ex) {
-      node.applyConfChange(cc.toBuilder().setNodeId(RaftUtil.NONE).build()).join();
-      wait.trigger(cc.getId(), ApplyResult.failed(ex));
-      return;
+    MemberChanges.Applied applied = memberChanges.apply(cc);
+    if (applied.confState() != null) {
+      confState = applied.confState();
     }
-    confState = node.applyConfChange(cc).join();
-    cluster.applyConfChange(cc);
-    wait.trigger(cc.getId(), ApplyResult.of(null));
+    if (applied.removedSelf()) {
+      stopRemovedSelf();
+    }
   }
 
   private void applyConfChangeV2(Entry e) {
@@ -804,7 +893,7 @@ public final class EtcdServer implements AutoCloseable {
     try {
       // The backend's consistent index must be on disk before a snapshot names the entries.
       store.backend().forceCommit();
-      ByteString data = ByteString.copyFromUtf8(MemberJson.encodeList(cluster.members()));
+      ByteString data = ByteString.copyFromUtf8(V2StoreJson.encode(membershipStore.snapshotV2()));
       Snapshot snap = memory.createSnapshot(idx, confState, data);
       raftStorage.saveSnap(snap);
       raftStorage.release(snap);
@@ -838,6 +927,7 @@ public final class EtcdServer implements AutoCloseable {
     if (reads != null) {
       reads.stop(ServerError.STOPPED.exception());
     }
+    memberChanges.stop();
     if (node != null) {
       node.stop();
     }

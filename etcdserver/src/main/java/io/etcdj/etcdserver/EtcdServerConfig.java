@@ -33,6 +33,8 @@ import java.util.function.LongSupplier;
  *     BackendQuota#DEFAULT_QUOTA_BYTES}, negative disables the quota
  * @param housekeeping auto-compaction, watch progress, lease checkpoints, purging, corruption
  *     checks
+ * @param strictReconfigCheck {@code --strict-reconfig-check}: refuse member changes that would
+ *     break quorum
  */
 public record EtcdServerConfig(
     String name,
@@ -50,7 +52,8 @@ public record EtcdServerConfig(
     boolean unsafeNoFsync,
     Random random,
     long quotaBackendBytes,
-    HousekeepingConfig housekeeping) {
+    HousekeepingConfig housekeeping,
+    boolean strictReconfigCheck) {
 
   /** {@code DefaultSnapshotCount}. */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
@@ -112,6 +115,7 @@ public record EtcdServerConfig(
     private Random random;
     private long quotaBackendBytes;
     private HousekeepingConfig housekeeping = HousekeepingConfig.DEFAULT;
+    private boolean strictReconfigCheck = true;
 
     private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
       this.name = name;
@@ -185,6 +189,11 @@ public record EtcdServerConfig(
       return this;
     }
 
+    public Builder strictReconfigCheck(boolean v) {
+      strictReconfigCheck = v;
+      return this;
+    }
+
     public EtcdServerConfig build() {
       return new EtcdServerConfig(
           name,
@@ -202,7 +211,8 @@ public record EtcdServerConfig(
           unsafeNoFsync,
           random == null ? new Random() : random,
           quotaBackendBytes,
-          housekeeping);
+          housekeeping,
+          strictReconfigCheck);
     }
   }
 }

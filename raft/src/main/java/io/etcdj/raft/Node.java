@@ -624,7 +624,13 @@ public final class Node implements AutoCloseable {
       if (w instanceof Proposal p) {
         handleProposal(p);
       } else {
-        w.action.run();
+        try {
+          w.action.run();
+        } catch (RuntimeException | Error e) {
+          // The loop dies of this; the caller waiting on this work must hear it, not hang.
+          w.fail(e);
+          throw e;
+        }
       }
     }
     return worked;

@@ -115,6 +115,25 @@ class NodeTest {
    * TestBlockProposal: without a leader a proposal waits (etcd's propc is nil while lead is None)
    * and goes through once a leader appears; here it is forwarded to the new leader.
    */
+  /**
+   * Removing the last voter is a raft panic ("removed all voters", as etcd 3.4.23 panics when a
+   * lone member removes itself): the loop dies, and the caller of the change hears it.
+   */
+  @Test
+  void aConfChangeThatKillsTheLoopFailsItsCallerInsteadOfHanging() throws Exception {
+    node = Node.restart(config(1, 10, 1, new MemoryStorage()).peers(1).build(), THREADS);
+    java.util.concurrent.CompletableFuture<ConfState> f =
+        node.applyConfChange(
+            ConfChange.newBuilder()
+                .setType(ConfChangeType.ConfChangeRemoveNode)
+                .setNodeId(1)
+                .build());
+    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasRootCauseMessage("removed all voters");
+    assertThat(node.failure()).hasRootCauseMessage("removed all voters");
+  }
+
   @Test
   void proposalWaitsForLeaderThenIsForwarded() throws Exception {
     node = Node.restart(config(1, 10, 1, new MemoryStorage()).peers(1, 2, 3).build(), THREADS);

@@ -105,6 +105,24 @@ public final class InMemoryMembershipStore implements MembershipStore {
     bucket(MembershipKeys.CLUSTER_BUCKET).put(MembershipKeys.BACKEND_CLUSTER_VERSION_KEY, v);
   }
 
+  /**
+   * Replaces the v2 state with {@code snap} ({@code v2store.Recovery}); the backend mirror is left
+   * alone. A member without name and client URLs has no {@code attributes} node.
+   */
+  void load(MembershipSnapshot snap) {
+    raftAttributes.clear();
+    attributes.clear();
+    removed.clear();
+    for (Member m : snap.members().values()) {
+      raftAttributes.put(m.id(), MemberJson.encode(m.raftAttributes()));
+      if (m.isStarted() || !m.clientUrls().isEmpty()) {
+        attributes.put(m.id(), MemberJson.encode(m.attributes()));
+      }
+    }
+    removed.addAll(snap.removed());
+    version = snap.clusterVersion().orElse(null);
+  }
+
   /** The v2 value at {@code /0/members/<id>/raftAttributes}, or null. */
   public String raftAttributesJson(long id) {
     return raftAttributes.get(id);

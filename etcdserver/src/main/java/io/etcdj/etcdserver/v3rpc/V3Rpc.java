@@ -29,7 +29,7 @@ public final class V3Rpc {
         new KvServer(server, storeExecutor),
         new WatchServer(server, storeExecutor),
         new LeaseServer(server, storeExecutor),
-        new ClusterServer(server),
+        new ClusterServer(server, storeExecutor),
         new MaintenanceServer(server, storeExecutor));
   }
 
