@@ -58,7 +58,7 @@ final class NodeServices implements AutoCloseable {
     this.cfg = cfg;
     this.scheduler = scheduler;
     this.services = V3Rpc.services(server, storeExecutor);
-    this.interceptors = V3Rpc.interceptors();
+    this.interceptors = V3Rpc.interceptors(server);
     this.views = new ServerViews(server);
     this.metrics =
         new EtcdMetrics(new MetricRegistry(), EtcdServer.SERVER_VERSION, server.memberId());

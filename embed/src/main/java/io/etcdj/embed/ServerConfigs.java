@@ -20,6 +20,8 @@ final class ServerConfigs {
         .maxTxnOps(Math.toIntExact(cfg.maxTxnOps()))
         .maxRequestBytes(cfg.maxRequestBytes())
         .unsafeNoFsync(cfg.unsafeNoFsync())
+        .bcryptCost((int) Math.min(Integer.MAX_VALUE, cfg.bcryptCost()))
+        .authTokenTtlSeconds(cfg.authTokenTtl())
         .build();
   }
 }

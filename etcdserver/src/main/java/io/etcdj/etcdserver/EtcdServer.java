@@ -34,6 +34,8 @@ import io.etcdj.raft.Peer;
 import io.etcdj.raft.ProposalTimeoutException;
 import io.etcdj.raft.RaftUtil;
 import io.etcdj.raft.StoppedException;
+import io.etcdj.storage.auth.AuthInfo;
+import io.etcdj.storage.auth.AuthStoreConfig;
 import io.etcdj.storage.backend.BackendConfig;
 import io.etcdj.storage.lease.Lease;
 import io.etcdj.storage.lease.LessorConfig;
@@ -100,6 +102,7 @@ public final class EtcdServer implements AutoCloseable {
   private final WaitTime appliedWait = new WaitTime();
   private final ExecutorService applyExecutor;
   private final Applier applier;
+  private final AuthApplier authApplier;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -136,6 +139,7 @@ public final class EtcdServer implements AutoCloseable {
     String hex = Long.toHexString(memberId);
     this.applyExecutor = Executors.newSingleThreadExecutor(daemon("etcd-apply-" + hex));
     this.applier = new Applier(store, this::term);
+    this.authApplier = new AuthApplier(store, applier, this::term);
   }
 
   /**
@@ -257,7 +261,13 @@ public final class EtcdServer implements AutoCloseable {
         BackendConfig.builder(cfg.backendPath()).memberId(Long.toHexString(memberId)).build();
     long minTtl = LessorConfig.minLeaseTtlFor(cfg.electionTicks(), Duration.ofMillis(cfg.tickMs()));
     return NodeStore.open(
-        NodeStoreConfig.builder(bc).lessor(LessorConfig.withMinLeaseTtl(minTtl)).build());
+        NodeStoreConfig.builder(bc)
+            .lessor(LessorConfig.withMinLeaseTtl(minTtl))
+            .auth(
+                AuthStoreConfig.defaults()
+                    .withBcryptCost(cfg.bcryptCost())
+                    .withTokenTtl(Duration.ofSeconds(cfg.authTokenTtlSeconds())))
+            .build());
   }
 
   private void startRaft(HardState hs, long applied, List<Peer> peers) throws IOException {
@@ -396,6 +406,13 @@ public final class EtcdServer implements AutoCloseable {
     return Applier.isReadOnly(r);
   }
 
+  /** {@code checkTxnAuth}: the caller may read every compare and run every op of both branches. */
+  public static void checkTxnAuth(
+      io.etcdj.storage.auth.AuthStore auth, AuthInfo ai, io.etcdj.proto.etcdserverpb.TxnRequest r)
+      throws io.etcdj.storage.auth.AuthException {
+    AuthApplier.checkTxn(auth, ai, r);
+  }
+
   /** The next ID from this member's generator (lease IDs, etcd's {@code reqIDGen}). */
   public long nextId() {
     return ids.next();
@@ -411,13 +428,28 @@ public final class EtcdServer implements AutoCloseable {
    * etcdserver: server stopped} once stopped.
    */
   public CompletableFuture<ApplyResult> propose(InternalRaftRequest r) {
+    return propose(r, null);
+  }
+
+  /**
+   * {@link #propose(InternalRaftRequest)} on behalf of a user: the header carries {@code ai}'s name
+   * and auth revision, which the apply checks permissions with (etcd's {@code AuthInfoFromCtx} in
+   * {@code processInternalRaftRequestOnce}); null for a request without credentials.
+   */
+  public CompletableFuture<ApplyResult> propose(InternalRaftRequest r, AuthInfo ai) {
     if (stopped.get()) {
       return CompletableFuture.failedFuture(ServerError.STOPPED.exception());
     }
     RaftRequests.Proposal p;
     try {
       RaftRequests.checkApplyLag(committedIndex(), appliedIndex);
-      p = RaftRequests.prepare(r, ids.next(), "", 0, cfg.maxRequestBytes());
+      p =
+          RaftRequests.prepare(
+              r,
+              ids.next(),
+              ai == null ? "" : ai.username(),
+              ai == null ? 0 : ai.revision(),
+              cfg.maxRequestBytes());
     } catch (EtcdServerException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -633,7 +665,7 @@ public final class EtcdServer implements AutoCloseable {
           if (!needResult && r.hasTxn()) {
             r = r.toBuilder().setTxn(EntryPayload.removeNeedlessRangeReqs(r.getTxn())).build();
           }
-          ar = applier.apply(a, r);
+          ar = authApplier.apply(a, r);
         }
       }
       if (ar != null) {

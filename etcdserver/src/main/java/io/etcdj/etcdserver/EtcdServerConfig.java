@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
  * @param wallClockMillis Unix milliseconds, for the request ID generator's start time
  * @param unsafeNoFsync {@code --unsafe-no-fsync}
  * @param random raft's randomized election timeouts
+ * @param bcryptCost {@code --bcrypt-cost}
+ * @param authTokenTtlSeconds {@code --auth-token-ttl}
  */
 public record EtcdServerConfig(
     String name,
@@ -44,7 +46,9 @@ public record EtcdServerConfig(
     ScheduledExecutorService scheduler,
     LongSupplier wallClockMillis,
     boolean unsafeNoFsync,
-    Random random) {
+    Random random,
+    int bcryptCost,
+    long authTokenTtlSeconds) {
 
   /** {@code DefaultSnapshotCount}. */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
@@ -103,6 +107,8 @@ public record EtcdServerConfig(
     private LongSupplier wallClockMillis = System::currentTimeMillis;
     private boolean unsafeNoFsync;
     private Random random;
+    private int bcryptCost = 10;
+    private long authTokenTtlSeconds = 300;
 
     private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
       this.name = name;
@@ -166,6 +172,16 @@ public record EtcdServerConfig(
       return this;
     }
 
+    public Builder bcryptCost(int v) {
+      bcryptCost = v;
+      return this;
+    }
+
+    public Builder authTokenTtlSeconds(long v) {
+      authTokenTtlSeconds = v;
+      return this;
+    }
+
     public EtcdServerConfig build() {
       return new EtcdServerConfig(
           name,
@@ -181,7 +197,9 @@ public record EtcdServerConfig(
           scheduler,
           wallClockMillis,
           unsafeNoFsync,
-          random == null ? new Random() : random);
+          random == null ? new Random() : random,
+          bcryptCost,
+          authTokenTtlSeconds);
     }
   }
 }

@@ -50,6 +50,8 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
     private final StreamObserver<WatchResponse> out;
     private final Executor serial = MoreExecutors.newSequentialExecutor(executor);
     private final WatchStream ws = server.store().newWatchStream();
+    // The stream's token, resolved again at each create (etcd's isWatchPermitted).
+    private final String token = AuthContext.token();
 
     // Touched only by tasks on `serial`.
     private final Set<Long> fragment = new HashSet<>();
@@ -109,6 +111,18 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
       WatchCreateRequest c = creq;
       if (c.getKey().isEmpty()) {
         c = c.toBuilder().setKey(ZERO).build(); // "\0" is the smallest key
+      }
+      String denied = WatchAuth.deniedReason(server.store().auth(), token, c);
+      if (denied != null) {
+        send(
+            WatchResponse.newBuilder()
+                .setHeader(header(ws.rev()))
+                .setWatchId(-1)
+                .setCreated(true)
+                .setCanceled(true)
+                .setCancelReason(denied)
+                .build());
+        return;
       }
       long wsrev = ws.rev();
       if (c.getStartRevision() == 0) {
