@@ -562,7 +562,8 @@ public final class EtcdServer implements AutoCloseable {
         propose(
                 InternalRaftRequest.newBuilder()
                     .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(l.id()))
-                    .build())
+                    .build(),
+                asRoot())
             .whenComplete(
                 (ar, err) -> {
                   if (err != null) {
@@ -574,6 +575,16 @@ public final class EtcdServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("lease loop failed", e);
     }
+  }
+
+  /**
+   * etcd's {@code AuthStore().WithRoot}: the server's own requests (expired-lease revokes) act as
+   * root, so permission checks do not refuse them; null while auth is disabled.
+   */
+  private AuthInfo asRoot() {
+    return store.auth().isEnabled()
+        ? new AuthInfo(io.etcdj.storage.auth.AuthStore.ROOT, store.auth().revision())
+        : null;
   }
 
   // ---- the apply loop ----
