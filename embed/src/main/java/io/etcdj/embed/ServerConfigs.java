@@ -29,6 +29,8 @@ final class ServerConfigs {
         .quotaBackendBytes(cfg.quotaBackendBytes())
         .housekeeping(housekeeping(cfg))
         .strictReconfigCheck(cfg.strictReconfigCheck())
+        .bcryptCost((int) Math.min(Integer.MAX_VALUE, cfg.bcryptCost()))
+        .authTokenTtlSeconds(cfg.authTokenTtl())
         .build();
   }
 

@@ -36,6 +36,8 @@ import io.etcdj.raft.Peer;
 import io.etcdj.raft.ProposalTimeoutException;
 import io.etcdj.raft.RaftUtil;
 import io.etcdj.raft.StoppedException;
+import io.etcdj.storage.auth.AuthInfo;
+import io.etcdj.storage.auth.AuthStoreConfig;
 import io.etcdj.storage.backend.BackendConfig;
 import io.etcdj.storage.lease.Lease;
 import io.etcdj.storage.lease.LessorConfig;
@@ -103,6 +105,7 @@ public final class EtcdServer implements AutoCloseable {
   private final ExecutorService applyExecutor;
   private final Applier applier;
   private final Alarms alarms;
+  private final AuthApplier authApplier;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -169,6 +172,7 @@ public final class EtcdServer implements AutoCloseable {
     this.memberChanges =
         new MemberChanges(
             memberId, cluster, ids::next, cfg, PeerActivity.NONE, () -> node, this::leader);
+    this.authApplier = new AuthApplier(store, applier, this::term);
   }
 
   /**
@@ -313,7 +317,14 @@ public final class EtcdServer implements AutoCloseable {
         LessorConfig.withMinLeaseTtl(minTtl)
             .withCheckpointInterval(cfg.housekeeping().leaseCheckpointInterval())
             .withCheckpointPersist(cfg.housekeeping().leaseCheckpointPersist());
-    return NodeStore.open(NodeStoreConfig.builder(bc).lessor(lc).build());
+    return NodeStore.open(
+        NodeStoreConfig.builder(bc)
+            .lessor(lc)
+            .auth(
+                AuthStoreConfig.defaults()
+                    .withBcryptCost(cfg.bcryptCost())
+                    .withTokenTtl(Duration.ofSeconds(cfg.authTokenTtlSeconds())))
+            .build());
   }
 
   private void startRaft(HardState hs, long applied, List<Peer> peers) throws IOException {
@@ -396,7 +407,8 @@ public final class EtcdServer implements AutoCloseable {
                 propose(
                         InternalRaftRequest.newBuilder()
                             .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setID(id))
-                            .build())
+                            .build(),
+                        asRoot())
                     .thenApply(EtcdServer::orThrow),
             stopped::get);
     if (cfg.housekeeping().enableLeaseCheckpoint()) {
@@ -521,6 +533,13 @@ public final class EtcdServer implements AutoCloseable {
     return Applier.isReadOnly(r);
   }
 
+  /** {@code checkTxnAuth}: the caller may read every compare and run every op of both branches. */
+  public static void checkTxnAuth(
+      io.etcdj.storage.auth.AuthStore auth, AuthInfo ai, io.etcdj.proto.etcdserverpb.TxnRequest r)
+      throws io.etcdj.storage.auth.AuthException {
+    AuthApplier.checkTxn(auth, ai, r);
+  }
+
   /** The next ID from this member's generator (lease IDs, etcd's {@code reqIDGen}). */
   public long nextId() {
     return ids.next();
@@ -536,13 +555,28 @@ public final class EtcdServer implements AutoCloseable {
    * etcdserver: server stopped} once stopped.
    */
   public CompletableFuture<ApplyResult> propose(InternalRaftRequest r) {
+    return propose(r, null);
+  }
+
+  /**
+   * {@link #propose(InternalRaftRequest)} on behalf of a user: the header carries {@code ai}'s name
+   * and auth revision, which the apply checks permissions with (etcd's {@code AuthInfoFromCtx} in
+   * {@code processInternalRaftRequestOnce}); null for a request without credentials.
+   */
+  public CompletableFuture<ApplyResult> propose(InternalRaftRequest r, AuthInfo ai) {
     if (stopped.get()) {
       return CompletableFuture.failedFuture(ServerError.STOPPED.exception());
     }
     RaftRequests.Proposal p;
     try {
       RaftRequests.checkApplyLag(committedIndex(), appliedIndex);
-      p = RaftRequests.prepare(r, ids.next(), "", 0, cfg.maxRequestBytes());
+      p =
+          RaftRequests.prepare(
+              r,
+              ids.next(),
+              ai == null ? "" : ai.username(),
+              ai == null ? 0 : ai.revision(),
+              cfg.maxRequestBytes());
     } catch (EtcdServerException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -732,6 +766,16 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /**
+   * etcd's {@code AuthStore().WithRoot}: the server's own requests (expired-lease revokes) act as
+   * root, so permission checks do not refuse them; null while auth is disabled.
+   */
+  private AuthInfo asRoot() {
+    return store.auth().isEnabled()
+        ? new AuthInfo(io.etcdj.storage.auth.AuthStore.ROOT, store.auth().revision())
+        : null;
+  }
+
   // ---- the apply loop ----
 
   private void enqueueApply(ToApply ap) {
@@ -822,7 +866,7 @@ public final class EtcdServer implements AutoCloseable {
           if (!needResult && r.hasTxn()) {
             r = r.toBuilder().setTxn(EntryPayload.removeNeedlessRangeReqs(r.getTxn())).build();
           }
-          ar = alarms.apply(a, r, applier::apply);
+          ar = alarms.apply(a, r, authApplier::apply);
         }
       }
       ApplyResult result = ar;

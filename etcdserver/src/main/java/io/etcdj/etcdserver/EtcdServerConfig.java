@@ -35,6 +35,8 @@ import java.util.function.LongSupplier;
  *     checks
  * @param strictReconfigCheck {@code --strict-reconfig-check}: refuse member changes that would
  *     break quorum
+ * @param bcryptCost {@code --bcrypt-cost}
+ * @param authTokenTtlSeconds {@code --auth-token-ttl}
  */
 public record EtcdServerConfig(
     String name,
@@ -53,7 +55,9 @@ public record EtcdServerConfig(
     Random random,
     long quotaBackendBytes,
     HousekeepingConfig housekeeping,
-    boolean strictReconfigCheck) {
+    boolean strictReconfigCheck,
+    int bcryptCost,
+    long authTokenTtlSeconds) {
 
   /** {@code DefaultSnapshotCount}. */
   public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
@@ -116,6 +120,8 @@ public record EtcdServerConfig(
     private long quotaBackendBytes;
     private HousekeepingConfig housekeeping = HousekeepingConfig.DEFAULT;
     private boolean strictReconfigCheck = true;
+    private int bcryptCost = 10;
+    private long authTokenTtlSeconds = 300;
 
     private Builder(String name, Path dataDir, ScheduledExecutorService scheduler) {
       this.name = name;
@@ -194,6 +200,16 @@ public record EtcdServerConfig(
       return this;
     }
 
+    public Builder bcryptCost(int v) {
+      bcryptCost = v;
+      return this;
+    }
+
+    public Builder authTokenTtlSeconds(long v) {
+      authTokenTtlSeconds = v;
+      return this;
+    }
+
     public EtcdServerConfig build() {
       return new EtcdServerConfig(
           name,
@@ -212,7 +228,9 @@ public record EtcdServerConfig(
           random == null ? new Random() : random,
           quotaBackendBytes,
           housekeeping,
-          strictReconfigCheck);
+          strictReconfigCheck,
+          bcryptCost,
+          authTokenTtlSeconds);
     }
   }
 }

@@ -48,6 +48,7 @@ final class KvServer extends KVGrpc.KVImplBase {
       out.onError(e.asException());
       return;
     }
+    AuthContext.Caller caller = AuthContext.caller(server.store().auth());
     CompletableFuture<Void> ready =
         r.getSerializable()
             ? CompletableFuture.completedFuture(null)
@@ -55,7 +56,11 @@ final class KvServer extends KVGrpc.KVImplBase {
     Unary.reply(
         ready.thenApplyAsync(
             v -> {
-              RangeResponse resp = rangeNow(r);
+              RangeResponse resp =
+                  serialized(
+                      caller,
+                      ai -> server.store().auth().checkRange(ai, r.getKey(), r.getRangeEnd()),
+                      () -> rangeNow(r));
               return resp.toBuilder().setHeader(hdr.fill(resp.getHeader())).build();
             },
             executor),
@@ -116,19 +121,24 @@ final class KvServer extends KVGrpc.KVImplBase {
     }
     CompletableFuture<TxnResponse> f;
     if (EtcdServer.isTxnReadOnly(r)) {
+      AuthContext.Caller caller = AuthContext.caller(server.store().auth());
       CompletableFuture<Void> ready =
           isTxnSerializable(r)
               ? CompletableFuture.completedFuture(null)
               : server.linearizableReadNotify();
       f =
           ready.thenApplyAsync(
-              v -> {
-                try {
-                  return server.readOnlyTxn(r);
-                } catch (Exception ex) {
-                  throw new java.util.concurrent.CompletionException(ex);
-                }
-              },
+              v ->
+                  serialized(
+                      caller,
+                      ai -> AuthContext.checkTxn(server.store().auth(), ai, r),
+                      () -> {
+                        try {
+                          return server.readOnlyTxn(r);
+                        } catch (Exception ex) {
+                          throw new java.util.concurrent.CompletionException(ex);
+                        }
+                      }),
               executor);
     } else {
       f = propose(InternalRaftRequest.newBuilder().setTxn(r).build(), TxnResponse.class);
@@ -155,8 +165,7 @@ final class KvServer extends KVGrpc.KVImplBase {
   @Override
   public void compact(CompactionRequest r, StreamObserver<CompactionResponse> out) {
     CompletableFuture<CompactionResponse> f =
-        server
-            .propose(InternalRaftRequest.newBuilder().setCompaction(r).build())
+        AuthContext.propose(server, InternalRaftRequest.newBuilder().setCompaction(r).build())
             .thenComposeAsync(
                 ar -> {
                   if (ar.error() != null) {
@@ -183,8 +192,22 @@ final class KvServer extends KVGrpc.KVImplBase {
     Unary.reply(f, executor, out);
   }
 
+  /** {@code doSerialize}: the caller's check, the read, then the auth revision check. */
+  private <T> T serialized(
+      AuthContext.Caller caller, AuthContext.Check check, java.util.function.Supplier<T> read) {
+    try {
+      io.etcdj.storage.auth.AuthInfo ai = caller.orNone();
+      check.check(ai);
+      T v = read.get();
+      AuthContext.checkRevisionAfterRead(server.store().auth(), ai);
+      return v;
+    } catch (io.etcdj.storage.auth.AuthException e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
   private <T> CompletableFuture<T> propose(InternalRaftRequest r, Class<T> type) {
-    return server.propose(r).thenCompose(ar -> unwrap(ar, type));
+    return AuthContext.propose(server, r).thenCompose(ar -> unwrap(ar, type));
   }
 
   static <T> CompletableFuture<T> unwrap(ApplyResult ar, Class<T> type) {

@@ -53,8 +53,7 @@ final class LeaseServer extends LeaseGrpc.LeaseImplBase {
       req = req.toBuilder().setID(server.nextId() & Long.MAX_VALUE).build();
     }
     Unary.reply(
-        server
-            .propose(InternalRaftRequest.newBuilder().setLeaseGrant(req).build())
+        AuthContext.propose(server, InternalRaftRequest.newBuilder().setLeaseGrant(req).build())
             .thenCompose(ar -> KvServer.unwrap(ar, LeaseGrantResponse.class))
             .thenApply(p -> p.toBuilder().setHeader(hdr.fill(p.getHeader())).build()),
         executor,
@@ -64,8 +63,7 @@ final class LeaseServer extends LeaseGrpc.LeaseImplBase {
   @Override
   public void leaseRevoke(LeaseRevokeRequest r, StreamObserver<LeaseRevokeResponse> out) {
     Unary.reply(
-        server
-            .propose(InternalRaftRequest.newBuilder().setLeaseRevoke(r).build())
+        AuthContext.propose(server, InternalRaftRequest.newBuilder().setLeaseRevoke(r).build())
             .thenCompose(ar -> KvServer.unwrap(ar, LeaseRevokeResponse.class))
             .thenApply(p -> p.toBuilder().setHeader(hdr.fill(p.getHeader())).build()),
         executor,

@@ -23,14 +23,15 @@ import java.util.concurrent.Executor;
 public final class V3Rpc {
   private V3Rpc() {}
 
-  /** KV, Watch, Lease, Cluster and Maintenance, bound to {@code server}. */
+  /** KV, Watch, Lease, Cluster, Maintenance and Auth, bound to {@code server}. */
   public static List<BindableService> services(EtcdServer server, Executor storeExecutor) {
     return List.of(
         new KvServer(server, storeExecutor),
         new WatchServer(server, storeExecutor),
         new LeaseServer(server, storeExecutor),
         new ClusterServer(server, storeExecutor),
-        new MaintenanceServer(server, storeExecutor));
+        new MaintenanceServer(server, storeExecutor),
+        new AuthServer(server, storeExecutor));
   }
 
   /**
@@ -52,8 +53,11 @@ public final class V3Rpc {
     return new UnknownMethods(services);
   }
 
-  /** Interceptors to install around the services; empty until auth and metrics land. */
-  public static List<ServerInterceptor> interceptors() {
-    return List.of();
+  /**
+   * Interceptors to install around the services: the auth token of each call ({@link AuthContext},
+   * which also refuses admin-only maintenance calls to non-root users).
+   */
+  public static List<ServerInterceptor> interceptors(EtcdServer server) {
+    return List.of(new AuthContext(server.store().auth()));
   }
 }

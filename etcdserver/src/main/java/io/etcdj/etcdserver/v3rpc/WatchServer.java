@@ -62,6 +62,8 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
             progressInterval,
             server.config().random(),
             id -> ws.requestProgress(id));
+    // The stream's token, resolved again at each create (etcd's isWatchPermitted).
+    private final String token = AuthContext.token();
 
     // Touched only by tasks on `serial`.
     private final Set<Long> fragment = new HashSet<>();
@@ -121,6 +123,18 @@ final class WatchServer extends WatchGrpc.WatchImplBase {
       WatchCreateRequest c = creq;
       if (c.getKey().isEmpty()) {
         c = c.toBuilder().setKey(ZERO).build(); // "\0" is the smallest key
+      }
+      String denied = WatchAuth.deniedReason(server.store().auth(), token, c);
+      if (denied != null) {
+        send(
+            WatchResponse.newBuilder()
+                .setHeader(header(ws.rev()))
+                .setWatchId(-1)
+                .setCreated(true)
+                .setCanceled(true)
+                .setCancelReason(denied)
+                .build());
+        return;
       }
       if (c.getStartRevision() < 0) {
         // etcd 3.4.45: a negative start revision is refused as compacted, without a watcher.

@@ -48,7 +48,7 @@ final class NodeFixture implements AutoCloseable {
     server.readyFuture().get(10, TimeUnit.SECONDS);
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
     for (BindableService s : V3Rpc.services(server, storeExecutor)) {
-      b.addService(s);
+      b.addService(io.grpc.ServerInterceptors.intercept(s, V3Rpc.interceptors(server)));
     }
     grpc = b.build().start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.getPort()).usePlaintext().build();
@@ -76,6 +76,11 @@ final class NodeFixture implements AutoCloseable {
 
   WatchGrpc.WatchStub watch() {
     return WatchGrpc.newStub(channel);
+  }
+
+  io.etcdj.proto.etcdserverpb.AuthGrpc.AuthBlockingStub auth() {
+    return io.etcdj.proto.etcdserverpb.AuthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   MaintenanceGrpc.MaintenanceBlockingStub maintenance() {

@@ -2,6 +2,7 @@ package io.etcdj.storage.node;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import io.etcdj.storage.auth.AuthWriter;
 import io.etcdj.storage.backend.BatchTx;
 import io.etcdj.storage.lease.Lease;
 import io.etcdj.storage.lease.LeaseException;
@@ -103,6 +104,15 @@ public final class ApplyTxn implements AutoCloseable {
   public CompletableFuture<Void> compact(long rev) throws MvccException {
     beginOperation();
     return store.watchable().kv().compact(rev);
+  }
+
+  /**
+   * The writer for this entry's auth change ({@link io.etcdj.storage.auth.AuthStore}'s mutations
+   * take it): each write is one backend session with the entry's index, as {@link #writeBackend}.
+   */
+  public AuthWriter auth() {
+    beginOperation();
+    return this::writeBackend;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.etcdj.storage.node;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import io.etcdj.storage.auth.AuthStore;
 import io.etcdj.storage.backend.Backend;
 import io.etcdj.storage.backend.BackendConfig;
 import io.etcdj.storage.backend.BackendSnapshot;
@@ -59,6 +60,7 @@ public final class NodeStore implements AutoCloseable {
   private final ConsistentIndex index;
   private final KvStore kv;
   private final WatchableStore watchable;
+  private final AuthStore auth;
   @Nullable private final ScheduledExecutorService ownedScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -72,6 +74,7 @@ public final class NodeStore implements AutoCloseable {
       ConsistentIndex index,
       KvStore kv,
       WatchableStore watchable,
+      AuthStore auth,
       @Nullable ScheduledExecutorService ownedScheduler) {
     this.config = config;
     this.backend = backend;
@@ -79,6 +82,7 @@ public final class NodeStore implements AutoCloseable {
     this.index = index;
     this.kv = kv;
     this.watchable = watchable;
+    this.auth = auth;
     this.ownedScheduler = ownedScheduler;
   }
 
@@ -109,12 +113,13 @@ public final class NodeStore implements AutoCloseable {
       // Wrapping replaces the lessor's range deleter, so revokes reach watchers.
       WatchableStore ws = WatchableStore.wrap(kv, lessor, config.watch(), scheduler);
       ws.start();
+      AuthStore auth = AuthStore.open(be, config.auth());
       LOG.info(
           "opened node store {} at revision {}, consistent index {}",
           config.backend().path(),
           ws.rev(),
           index.get());
-      return new NodeStore(config, be, lessor, index, kv, ws, owned);
+      return new NodeStore(config, be, lessor, index, kv, ws, auth, owned);
     } catch (RuntimeException | Error e) {
       if (owned != null) {
         owned.shutdownNow();
@@ -202,6 +207,14 @@ public final class NodeStore implements AutoCloseable {
     return kv.liveKeys();
   }
 
+  /**
+   * The auth store (etcd's {@code AuthStore}): checks, reads and token lookups on any thread;
+   * changes are raft entries, applied with {@link ApplyTxn#auth()} as the writer.
+   */
+  public AuthStore auth() {
+    return auth;
+  }
+
   /** The backend, for reads of non-mvcc buckets, sizes and defrag; write via {@link ApplyTxn}. */
   public Backend backend() {
     return backend;
@@ -261,6 +274,7 @@ public final class NodeStore implements AutoCloseable {
           () -> {
             backend.installSnapshot(staged);
             lessor.recover(backend, () -> new StoreTxnDelete(watchable.write()));
+            auth.recover();
           });
       LOG.info(
           "restored node store from snapshot {} (index {}): revision {}, consistent index {},"

@@ -2,6 +2,7 @@ package io.etcdj.storage.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.etcdj.storage.auth.AuthStoreConfig;
 import io.etcdj.storage.backend.BackendConfig;
 import io.etcdj.storage.lease.LessorConfig;
 import io.etcdj.storage.mvcc.StoreConfig;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param watchScheduler runs the watch sync and victim loops; null = the node store owns one daemon
  *     thread and shuts it down on close. A given scheduler is not shut down.
  * @param nanoClock monotonic nanoseconds for lease expiry
+ * @param auth bcrypt cost and simple-token TTL, clock and randomness of the auth store
  */
 public record NodeStoreConfig(
     BackendConfig backend,
@@ -28,9 +30,11 @@ public record NodeStoreConfig(
     LessorConfig lessor,
     WatchOptions watch,
     @Nullable ScheduledExecutorService watchScheduler,
-    LongSupplier nanoClock) {
+    LongSupplier nanoClock,
+    AuthStoreConfig auth) {
 
   public NodeStoreConfig {
+    requireNonNull(auth, "auth");
     requireNonNull(backend, "backend");
     requireNonNull(store, "store");
     requireNonNull(lessor, "lessor");
@@ -53,6 +57,7 @@ public record NodeStoreConfig(
     private WatchOptions watch = WatchOptions.DEFAULT;
     @Nullable private ScheduledExecutorService watchScheduler;
     private LongSupplier nanoClock = System::nanoTime;
+    private AuthStoreConfig auth = AuthStoreConfig.defaults();
 
     private Builder(BackendConfig backend) {
       this.backend = requireNonNull(backend, "backend");
@@ -83,8 +88,13 @@ public record NodeStoreConfig(
       return this;
     }
 
+    public Builder auth(AuthStoreConfig auth) {
+      this.auth = auth;
+      return this;
+    }
+
     public NodeStoreConfig build() {
-      return new NodeStoreConfig(backend, store, lessor, watch, watchScheduler, nanoClock);
+      return new NodeStoreConfig(backend, store, lessor, watch, watchScheduler, nanoClock, auth);
     }
   }
 }
