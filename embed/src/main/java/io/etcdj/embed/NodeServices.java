@@ -71,7 +71,8 @@ final class NodeServices implements AutoCloseable {
     this.views = new ServerViews(server);
     this.metrics =
         new EtcdMetrics(new MetricRegistry(), EtcdServer.SERVER_VERSION, server.memberId());
-    this.interceptors = NodeMetrics.bind(metrics, server, cfg, services, V3Rpc.interceptors(server));
+    this.interceptors =
+        NodeMetrics.bind(metrics, server, cfg, services, V3Rpc.interceptors(server));
     this.metricsHandler = new MetricsHandler(metrics);
     PeerViews peer = new PeerViews(server, storeExecutor, scheduler);
     this.peerHandlers =
