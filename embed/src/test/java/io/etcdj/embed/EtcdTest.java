@@ -206,7 +206,11 @@ class EtcdTest {
               "Error: etcdserver: can only promote a learner member which is in sync with leader\n");
       URI peer = etcd.peerUrls().get(0);
       assertThat(
-              http(peer, "POST", "/members/promote/" + Long.parseUnsignedLong(learner, 16), null))
+              http(
+                  peer,
+                  "POST",
+                  "/members/promote/" + Long.toUnsignedString(Long.parseUnsignedLong(learner, 16)),
+                  null))
           .isEqualTo(
               "412 etcdserver: can only promote a learner member which is in sync with leader\n");
       assertThat(
