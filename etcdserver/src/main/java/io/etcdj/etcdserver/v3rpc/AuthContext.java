@@ -41,6 +41,14 @@ final class AuthContext implements ServerInterceptor {
           "etcdserverpb.Maintenance/Hash",
           "etcdserverpb.Maintenance/HashKV");
 
+  /** etcd's {@code checkMembershipOperationPermission}: member changes need the root role. */
+  private static final Set<String> MEMBER_METHODS =
+      Set.of(
+          "etcdserverpb.Cluster/MemberAdd",
+          "etcdserverpb.Cluster/MemberRemove",
+          "etcdserverpb.Cluster/MemberUpdate",
+          "etcdserverpb.Cluster/MemberPromote");
+
   private final AuthStore auth;
 
   AuthContext(AuthStore auth) {
@@ -137,6 +145,15 @@ final class AuthContext implements ServerInterceptor {
       } catch (AuthException e) {
         // authMaintenanceServer returns the auth error as is: gRPC-go sends it as UNKNOWN.
         call.close(Status.UNKNOWN.withDescription(e.getMessage()), new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+    }
+    if (MEMBER_METHODS.contains(call.getMethodDescriptor().getFullMethodName())) {
+      try {
+        auth.checkAdmin(resolve(auth, token).get());
+      } catch (AuthException e) {
+        // checkMembershipOperationPermission's error goes through togRPCError, unlike the above.
+        call.close(GrpcErrors.toStatus(e), new Metadata());
         return new ServerCall.Listener<>() {};
       }
     }

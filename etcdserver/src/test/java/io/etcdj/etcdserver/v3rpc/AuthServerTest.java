@@ -167,6 +167,34 @@ class AuthServerTest {
         .defragment(DefragmentRequest.getDefaultInstance());
   }
 
+  /** etcd's checkMembershipOperationPermission: member changes need root, answered mapped. */
+  @Test
+  void memberChangesNeedRootRole() {
+    setUp();
+    String alice = login("alice", "apw");
+    io.etcdj.proto.etcdserverpb.MemberAddRequest add =
+        io.etcdj.proto.etcdserverpb.MemberAddRequest.newBuilder()
+            .addPeerURLs("http://127.0.0.1:1001")
+            .setIsLearner(true)
+            .build();
+    assertThatThrownBy(
+            () ->
+                node.cluster()
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(token(alice)))
+                    .memberAdd(add))
+        .hasMessage("PERMISSION_DENIED: etcdserver: permission denied");
+    assertThatThrownBy(() -> node.cluster().memberAdd(add))
+        .hasMessage("INVALID_ARGUMENT: etcdserver: user name is empty");
+    assertThat(
+            node.cluster()
+                .withInterceptors(
+                    MetadataUtils.newAttachHeadersInterceptor(token(login("root", "rootpw"))))
+                .memberAdd(add)
+                .getMember()
+                .getIsLearner())
+        .isTrue();
+  }
+
   @Test
   void watchOnForbiddenKeyIsCanceledAtCreate() throws Exception {
     setUp();
