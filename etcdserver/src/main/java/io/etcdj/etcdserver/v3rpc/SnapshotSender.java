@@ -1,6 +1,7 @@
 package io.etcdj.etcdserver.v3rpc;
 
 import com.google.protobuf.ByteString;
+import io.etcdj.etcdserver.BackendQuota;
 import io.etcdj.proto.etcdserverpb.SnapshotResponse;
 import io.etcdj.storage.backend.Backend;
 import io.etcdj.storage.backend.BackendSnapshot;
@@ -89,7 +90,10 @@ final class SnapshotSender implements Runnable {
 
   private void send() throws IOException, InterruptedException, NoSuchAlgorithmException {
     long total = snap.size();
-    LOG.info("sending database snapshot to client (total-bytes {}, size {})", total, si(total));
+    LOG.info(
+        "sending database snapshot to client (total-bytes {}, size {})",
+        total,
+        BackendQuota.humanBytes(total));
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     byte[] buf = new byte[SEND_BUFFER];
     long sent = 0;
@@ -130,7 +134,7 @@ final class SnapshotSender implements Runnable {
     LOG.info(
         "successfully sent database snapshot to client (total-bytes {}, size {})",
         total,
-        si(total));
+        BackendQuota.humanBytes(total));
   }
 
   private void awaitReady() throws InterruptedException {
@@ -150,17 +154,5 @@ final class SnapshotSender implements Runnable {
       }
     }
     return b.position();
-  }
-
-  /** go-humanize's {@code Bytes}: SI units, as etcd logs sizes. */
-  static String si(long n) {
-    if (n < 10) {
-      return n + " B";
-    }
-    String[] units = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-    double e = Math.floor(Math.log(n) / Math.log(1000));
-    double v = Math.floor(n / Math.pow(1000, e) * 10 + 0.5) / 10;
-    String f = v < 10 ? String.format("%.1f", v) : String.format("%.0f", v);
-    return f + " " + units[(int) e];
   }
 }
